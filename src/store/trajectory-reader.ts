@@ -1,0 +1,50 @@
+/**
+ * Reads trajectory files and run directories. A file cut short by a killed writer, or one still
+ * being written, yields every complete batch and says how many bytes of its tail were torn.
+ */
+import { readFile, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { decodeTrajectoryStream } from './trajectory-decode.ts';
+import type { DecodedTrajectories } from './trajectory-decode.ts';
+import { sortSegmentNames } from './segment-name.ts';
+import type { TurnRow } from './schema.ts';
+
+/** What was read from one file. */
+export interface TrajectoryFileRead extends DecodedTrajectories {
+  readonly path: string;
+}
+
+/** What was read from a run directory: its segments in order and all their rows. */
+export interface TrajectoryRunRead {
+  readonly rows: TurnRow[];
+  readonly segments: readonly TrajectoryFileRead[];
+  /** True when some segment ended in a torn flush (its complete batches are still in `rows`). */
+  readonly truncated: boolean;
+}
+
+/** Reads one trajectory stream file (clean, truncated, or still being written). */
+export async function readTrajectoryFile(path: string): Promise<TrajectoryFileRead> {
+  const bytes = await readFile(path);
+  return { path, ...decodeTrajectoryStream(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength)) };
+}
+
+/** Paths of the segment files of a run directory, in segment order. */
+export async function listSegmentPaths(dir: string): Promise<string[]> {
+  return sortSegmentNames(await readdir(dir)).map((name) => join(dir, name));
+}
+
+/** Reads every segment of a run directory, in order. */
+export async function readTrajectoryRun(dir: string): Promise<TrajectoryRunRead> {
+  const segments: TrajectoryFileRead[] = [];
+  for await (const segment of iterateTrajectorySegments(dir)) segments.push(segment);
+  return {
+    rows: segments.flatMap((segment) => segment.rows),
+    segments,
+    truncated: segments.some((segment) => segment.truncatedBytes > 0),
+  };
+}
+
+/** Reads a run directory's segments one at a time, so only one segment is in memory at once. */
+export async function* iterateTrajectorySegments(dir: string): AsyncGenerator<TrajectoryFileRead> {
+  for (const path of await listSegmentPaths(dir)) yield await readTrajectoryFile(path);
+}
