@@ -1,0 +1,67 @@
+/**
+ * Mounts the live terminal UI on a run's state stream. The UI only reads the stream; the keys it
+ * offers act through `controls`. It unmounts by itself when the stream ends.
+ */
+import { render } from 'ink';
+import type { Observable, SchedulerLike } from 'rxjs';
+import type { RunState } from '../pipeline/run-state.ts';
+import type { PanelId } from './layout.ts';
+import { LiveApp, type LiveControls } from './live-app.tsx';
+
+export type { LiveControls } from './live-app.tsx';
+
+/** A mounted UI or reporter: wait for it to end, or end it. */
+export interface Reporter {
+  /**
+   * Settles once the UI has exited (the stream completed, or `unmount` was called) and the
+   * terminal is restored. Resolves also when the stream errored: the error is shown, and the
+   * pipeline, not the UI, is the one to report it as the run's outcome.
+   */
+  waitUntilExit(): Promise<void>;
+  /** Ends the UI now, restoring the terminal. Idempotent. */
+  unmount(): void;
+}
+
+export interface LiveUiOptions {
+  readonly stdout?: NodeJS.WriteStream;
+  readonly stdin?: NodeJS.ReadStream;
+  readonly stderr?: NodeJS.WriteStream;
+  /** Least time between two frames, in ms (default 100). */
+  readonly frameMs?: number;
+  readonly scheduler?: SchedulerLike;
+  readonly initialFocus?: PanelId;
+}
+
+/**
+ * Renders the live UI to a terminal until `state$` completes (or errors) or `unmount()`.
+ * Raw mode is taken only while keys are live and released on `q`, on completion and on unmount;
+ * ink restores the cursor and leaves the final frame on the screen.
+ */
+export function renderLiveUi(
+  state$: Observable<RunState>,
+  controls: LiveControls,
+  opts: LiveUiOptions = {},
+): Reporter {
+  const { stdout = process.stdout, stdin = process.stdin, stderr = process.stderr } = opts;
+  const instance = render(
+    <LiveApp
+      state$={state$}
+      controls={controls}
+      {...(opts.frameMs === undefined ? {} : { frameMs: opts.frameMs })}
+      {...(opts.scheduler === undefined ? {} : { scheduler: opts.scheduler })}
+      {...(opts.initialFocus === undefined ? {} : { initialFocus: opts.initialFocus })}
+    />,
+    // Ctrl+C is handled by the app as a stop request (then given back to the terminal), so the
+    // pipeline gets the chance to finish cleanly instead of the UI vanishing under it.
+    { stdout, stdin, stderr, exitOnCtrlC: false },
+  );
+  // Asked for at once: ink creates its exit promise lazily, and one first asked for after the
+  // app has exited would never settle.
+  const exited = instance.waitUntilExit().then(() => undefined);
+  return {
+    waitUntilExit: () => exited,
+    unmount: () => {
+      instance.unmount();
+    },
+  };
+}
