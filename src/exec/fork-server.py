@@ -1,0 +1,462 @@
+"""rlef fork server: one long-lived Python per pool worker that forks a sandboxed child per run.
+
+Why a fork server: starting an interpreter costs tens of milliseconds; forking a warm one that
+already imported the common stdlib costs about one. The server speaks length-prefixed JSON frames
+on stdin/stdout (4-byte big-endian length, then UTF-8 JSON) with exactly one run in flight.
+
+Each child: own session and process group; fresh private network namespace and mount namespace
+(where the kernel allows it) with a size-capped tmpfs as its work dir (seen as /tmp, also over
+/var/tmp and /dev/shm); rlimits; an empty environment; when the server runs as root, a uid of
+its own (so RLIMIT_NPROC holds and `kill(-1)` as that uid sweeps escaped daemons).
+"""
+import ctypes
+import errno
+import json
+import os
+import resource
+import select
+import signal
+import struct
+import sys
+import time
+
+# Pre-imported so that children get them for free (fork shares the warm modules).
+import bisect, collections, copy, dataclasses, decimal, fractions, functools, hashlib, heapq  # noqa: E401,F401
+import io, itertools, linecache, math, operator, random, re, statistics, string, traceback  # noqa: E401,F401
+import typing, array, datetime, enum, queue, threading, types, unicodedata  # noqa: E401,F401
+
+if sys.path and sys.path[0] == os.path.dirname(os.path.abspath(__file__)):
+    del sys.path[0]
+
+CLONE_NEWNS = 0x00020000
+CLONE_NEWNET = 0x40000000
+MS_NOSUID, MS_NODEV, MS_BIND, MS_REC, MS_PRIVATE = 2, 4, 4096, 1 << 14, 1 << 18
+PR_SET_PDEATHSIG, PR_SET_CHILD_SUBREAPER = 1, 36
+CHILD_ENV = {'PATH': '/usr/bin:/bin', 'LANG': 'C.UTF-8', 'PYTHONHASHSEED': '0', 'HOME': '/tmp',
+             'OPENBLAS_NUM_THREADS': '1', 'OMP_NUM_THREADS': '1'}
+TMPFS_BYTES = 64 * 1024 * 1024
+EXIT_SETUP_FAILED = 121  # the child could not finish its sandbox setup: a sandbox error
+
+libc = ctypes.CDLL(None, use_errno=True)
+libc.mount.argtypes = [ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_ulong, ctypes.c_char_p]
+libc.unshare.argtypes = [ctypes.c_int]
+libc.prctl.argtypes = [ctypes.c_int, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong]
+
+
+def _exit(code=None):
+    raise SystemExit(code)
+
+
+# -S skips site.py, which is what defines exit() and quit(); solutions use them.
+import builtins  # noqa: E402
+builtins.exit = builtins.quit = _exit
+
+
+def errno_name():
+    code = ctypes.get_errno()
+    return errno.errorcode.get(code, str(code))
+
+
+def probe_namespaces():
+    """Fork once and try the namespaces: which isolation does this kernel allow us?"""
+    notes = []
+    flags = 0
+    for flag, label in ((CLONE_NEWNET, 'CLONE_NEWNET'), (CLONE_NEWNS, 'CLONE_NEWNS')):
+        r, w = os.pipe()
+        pid = os.fork()
+        if pid == 0:
+            os.close(r)
+            ok = libc.unshare(flag) == 0
+            if ok and flag == CLONE_NEWNS:
+                ok = (libc.mount(None, b'/', None, MS_REC | MS_PRIVATE, None) == 0 and
+                      libc.mount(b'tmpfs', b'/tmp', b'tmpfs', MS_NOSUID | MS_NODEV, b'size=1m') == 0)
+            os.write(w, b'ok' if ok else errno_name().encode())
+            os._exit(0)
+        os.close(w)
+        answer = os.read(r, 64).decode()
+        os.close(r)
+        os.waitpid(pid, 0)
+        if answer == 'ok':
+            flags |= flag
+        else:
+            notes.append('unshare(%s) failed: %s' % (label, answer))
+    return flags, notes
+
+
+def read_exact(n):
+    chunks = []
+    while n:
+        chunk = os.read(0, n)
+        if not chunk:
+            return None
+        chunks.append(chunk)
+        n -= len(chunk)
+    return b''.join(chunks)
+
+
+def send(obj):
+    data = json.dumps(obj).encode()
+    view = memoryview(struct.pack('>I', len(data)) + data)
+    while view:
+        view = view[os.write(1, view):]
+
+
+class Server:
+    def __init__(self):
+        self.root = os.geteuid() == 0
+        self.uid = 1_000_000 + os.getpid() if self.root else None
+        self.ns_flags, notes = probe_namespaces()
+        if not self.root:
+            notes.append('not running as root: children keep the server uid, RLIMIT_NPROC is shared with it')
+        if not self.ns_flags & CLONE_NEWNS:
+            notes.append('no private mount namespace: work dirs live on the host /tmp and /tmp stays shared')
+        self.notes = notes
+        self.scratch = None
+        self.counter = 0
+        self.current = None
+        # Subreaper: orphaned descendants are reparented to us, so we can find and reap them.
+        libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+
+    def hello(self):
+        return {'type': 'hello', 'pid': os.getpid(), 'network': bool(self.ns_flags & CLONE_NEWNET),
+                'mountNamespace': bool(self.ns_flags & CLONE_NEWNS), 'unprivilegedUser': self.root,
+                'uid': self.uid, 'python': sys.version.split()[0], 'notes': self.notes}
+
+    # --- one run --------------------------------------------------------------------------------
+    def run(self, req):
+        start = time.monotonic()
+        time_limit = max(req['timeLimitMs'], 1) / 1000.0
+        max_out, max_err = req['maxStdoutBytes'], req['maxStderrBytes']
+        workdir = None
+        if not self.ns_flags & CLONE_NEWNS:
+            workdir = self.make_workdir()
+        stdin_fd = os.memfd_create('stdin', 0)
+        data = req['stdin'].encode()
+        view = memoryview(data)
+        while view:
+            view = view[os.write(stdin_fd, view):]
+        os.lseek(stdin_fd, 0, os.SEEK_SET)
+        out_r, out_w = os.pipe()
+        err_r, err_w = os.pipe()
+        st_r, st_w = os.pipe()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        pid = os.fork()
+        if pid == 0:
+            try:
+                self.child(req, workdir, stdin_fd, out_w, err_w, st_w)
+            except BaseException as e:  # noqa: BLE001 - report, then leave without running anything
+                try:
+                    os.write(2, ('%s: %s' % (type(e).__name__, e)).encode())
+                finally:
+                    os._exit(EXIT_SETUP_FAILED)
+            os._exit(EXIT_SETUP_FAILED)
+        self.current = pid
+        for fd in (stdin_fd, out_w, err_w, st_w):
+            os.close(fd)
+        try:
+            return self.supervise(req, pid, start, time_limit, out_r, err_r, st_r, max_out, max_err)
+        finally:
+            for fd in (out_r, err_r, st_r):
+                os.close(fd)
+            self.sweep(pid)
+            self.current = None
+            if workdir is not None:
+                self.remove_tree(workdir)
+
+    def supervise(self, req, pid, start, time_limit, out_r, err_r, st_r, max_out, max_err):
+        deadline = start + time_limit
+        pidfd = os.pidfd_open(pid)
+        out, err, status = bytearray(), bytearray(), bytearray()
+        out_trunc = err_trunc = timed_out = cancelled = False
+        open_fds = {out_r, err_r, st_r}
+        poller = select.poll()
+        for fd in (out_r, err_r, st_r, pidfd, 0):
+            poller.register(fd, select.POLLIN)
+        exited = False
+        wait_status = None
+        try:
+            while True:
+                now = time.monotonic()
+                if exited and not open_fds:
+                    break
+                if now >= deadline:
+                    if not exited:
+                        timed_out = True
+                    break
+                for fd, ev in poller.poll(max(1, int((deadline - now) * 1000) + 1)):
+                    if fd == pidfd:
+                        poller.unregister(pidfd)
+                        _, wait_status = os.waitpid(pid, 0)
+                        exited = True
+                        # Whatever still holds our pipes is an escaped descendant: end it now.
+                        self.kill_all(pid)
+                        if not self.root:
+                            time.sleep(0.001)
+                    elif fd == 0:
+                        # The pool worker went away (cancelled or closed): kill and leave.
+                        cancelled = True
+                    else:
+                        chunk = os.read(fd, 65536)
+                        if not chunk:
+                            poller.unregister(fd)
+                            open_fds.discard(fd)
+                        elif fd == out_r:
+                            room = max_out - len(out)
+                            out += chunk[:room]
+                            if len(chunk) > room:
+                                out_trunc = True
+                        elif fd == err_r:
+                            room = max_err - len(err)
+                            err += chunk[:room]
+                            err_trunc = err_trunc or len(chunk) > room
+                        elif len(status) < 4096:
+                            status += chunk
+                if cancelled or out_trunc:
+                    break
+        finally:
+            os.close(pidfd)
+        if not exited:
+            self.kill_all(pid)
+            _, wait_status = os.waitpid(pid, 0)
+        wall_ms = (time.monotonic() - start) * 1000
+        if cancelled:
+            self.sweep(pid)
+            sys.exit(0)
+        exit_code = os.waitstatus_to_exitcode(wait_status)
+        sig = None
+        if exit_code < 0:
+            sig = signal.Signals(-exit_code).name
+            exit_code = None
+        flags = status.decode(errors='replace').split()
+        cpu_killed = sig == 'SIGXCPU'
+        result = {
+            'exitCode': exit_code, 'signal': sig,
+            'stdout': out.decode(errors='replace'), 'stderr': err.decode(errors='replace'),
+            'stdoutTruncated': out_trunc, 'stderrTruncated': err_trunc,
+            'wallMs': wall_ms, 'timedOut': timed_out or cpu_killed,
+            'memoryExceeded': 'memory' in flags, 'testCompleted': ('done:' + req['token']) in flags,
+        }
+        if exit_code == EXIT_SETUP_FAILED and 'ready' not in flags:
+            result['sandboxError'] = 'child setup failed: ' + err.decode(errors='replace')[-300:]
+        return result
+
+    def kill_all(self, pid):
+        try:
+            os.killpg(pid, signal.SIGKILL)
+        except OSError:
+            pass
+        self.sweep_uid()
+
+    def sweep_uid(self):
+        """Kill everything the sandbox can have started, including double-forked daemons."""
+        if self.root:
+            # kill(-1) with real and effective uid set to the sandbox uid reaches every process of
+            # that uid (double-forked daemons included) and is atomic with respect to fork, so a
+            # fork bomb cannot outrun it. The saved uid stays 0 so we can switch back; no fork needed.
+            try:
+                os.setresuid(self.uid, self.uid, 0)
+                for _ in range(2):
+                    try:
+                        os.kill(-1, signal.SIGKILL)
+                    except OSError:
+                        pass
+            finally:
+                os.setresuid(0, 0, 0)
+        else:
+            for child in self.children():
+                for kill in (os.killpg, os.kill):
+                    try:
+                        kill(child, signal.SIGKILL)
+                    except OSError:
+                        pass
+
+    def children(self):
+        me = os.getpid()
+        found = []
+        try:
+            with open('/proc/%d/task/%d/children' % (me, me)) as f:
+                found = [int(p) for p in f.read().split()]
+        except OSError:
+            pass
+        return found
+
+    def sweep(self, pid):
+        self.kill_all(pid)
+        # Subreaper: escaped descendants were reparented to us; reap them so no zombie stays.
+        for _ in range(100):
+            try:
+                reaped, _ = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:
+                return
+            if reaped == 0:
+                if not self.children():
+                    return
+                self.sweep_uid()
+                time.sleep(0.001)
+
+    def make_workdir(self):
+        import tempfile
+        if self.scratch is None:
+            self.scratch = tempfile.mkdtemp(prefix='rlef-exec-%d-' % os.getpid())
+            os.chmod(self.scratch, 0o711)
+        self.counter += 1
+        path = os.path.join(self.scratch, 'run-%d' % self.counter)
+        os.mkdir(path, 0o700)
+        if self.root:
+            os.chown(path, self.uid, self.uid)
+        return path
+
+    def remove_tree(self, path):
+        import shutil
+        shutil.rmtree(path, ignore_errors=True)
+
+    def shutdown(self, *_):
+        """SIGTERM (our pool worker's thread died): end the run in flight, clean up, leave."""
+        if self.current is not None:
+            self.kill_all(self.current)
+        self.close()
+        os._exit(0)
+
+    def close(self):
+        if self.scratch is not None:
+            self.remove_tree(self.scratch)
+
+    # --- inside the forked child ----------------------------------------------------------------
+    def child(self, req, workdir, stdin_fd, out_w, err_w, st_w):
+        os.setsid()
+        os.dup2(stdin_fd, 0)
+        os.dup2(out_w, 1)
+        os.dup2(err_w, 2)
+        if st_w != 3:
+            os.dup2(st_w, 3)
+        os.closerange(4, 65536)
+        st_w = 3
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+        for s in (signal.SIGINT, signal.SIGTERM, signal.SIGXFSZ):
+            signal.signal(s, signal.SIG_DFL)
+        uid = self.uid
+        if self.ns_flags:
+            if libc.unshare(self.ns_flags) != 0:
+                raise OSError('unshare failed: ' + errno_name())
+        if self.ns_flags & CLONE_NEWNS:
+            opts = 'size=%d,mode=0700%s' % (TMPFS_BYTES, ',uid=%d,gid=%d' % (uid, uid) if uid else '')
+            if (libc.mount(None, b'/', None, MS_REC | MS_PRIVATE, None) != 0 or
+                    libc.mount(b'tmpfs', b'/tmp', b'tmpfs', MS_NOSUID | MS_NODEV, opts.encode()) != 0):
+                raise OSError('mount failed: ' + errno_name())
+            for extra in (b'/var/tmp', b'/dev/shm'):
+                if os.path.isdir(extra):
+                    libc.mount(b'/tmp', extra, None, MS_BIND, None)
+            workdir = '/tmp'
+        os.chdir(workdir)
+        limit_s = max(1, int(req['timeLimitMs'] / 1000 + 0.999))
+        mem = req['memoryLimitBytes']
+        resource.setrlimit(resource.RLIMIT_CPU, (limit_s + 1, limit_s + 2))
+        resource.setrlimit(resource.RLIMIT_AS, (mem, mem))
+        resource.setrlimit(resource.RLIMIT_FSIZE, (TMPFS_BYTES, TMPFS_BYTES))
+        resource.setrlimit(resource.RLIMIT_NOFILE, (64, 64))
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+        stack = min(mem // 2, 512 * 1024 * 1024)
+        try:
+            resource.setrlimit(resource.RLIMIT_STACK, (stack, stack))
+        except (ValueError, OSError):
+            pass
+        if uid is not None:
+            os.setgroups([])
+            os.setresgid(uid, uid, uid)
+            os.setresuid(uid, uid, uid)
+        # NPROC after the uid drop counts the sandbox uid's processes only.
+        resource.setrlimit(resource.RLIMIT_NPROC, (32, 32))
+        os.environ.clear()
+        os.environ.update(CHILD_ENV)
+        os.write(st_w, b'ready ')
+        run_program(req, st_w)
+
+
+def run_program(req, st_w):
+    """Run the solution (then the call test's code) as `__main__`, like `python3 solution.py`."""
+    sys.stdin = sys.__stdin__ = io.TextIOWrapper(io.BufferedReader(io.FileIO(0, 'r', closefd=False)),
+                                                 encoding='utf-8', errors='replace')
+    sys.stdout = sys.__stdout__ = io.TextIOWrapper(io.BufferedWriter(io.FileIO(1, 'w', closefd=False)),
+                                                   encoding='utf-8', errors='replace')
+    sys.stderr = sys.__stderr__ = io.TextIOWrapper(io.BufferedWriter(io.FileIO(2, 'w', closefd=False)),
+                                                   encoding='utf-8', errors='backslashreplace',
+                                                   line_buffering=True)
+    sys.argv = ['solution.py']
+    random.seed(0)
+    code = req['code']
+    test_code = req.get('testCode')
+    linecache.cache['solution.py'] = (len(code), None, code.splitlines(True), 'solution.py')
+    if test_code is not None:
+        linecache.cache['test.py'] = (len(test_code), None, test_code.splitlines(True), 'test.py')
+    namespace = {'__name__': '__main__', '__builtins__': __builtins__, '__file__': 'solution.py'}
+    status = 0
+    phase = 'solution'
+    try:
+        exec(compile(code, 'solution.py', 'exec'), namespace)
+        if test_code is not None:
+            phase = 'test'
+            exec(compile(test_code, 'test.py', 'exec'), namespace)
+            os.write(st_w, ('done:%s ' % req['token']).encode())
+    except SystemExit as e:
+        status = exit_status(e)
+        if phase == 'test' and status == 0:
+            os.write(st_w, ('done:%s ' % req['token']).encode())
+    except BaseException as e:  # noqa: BLE001 - we are the interpreter's top level here
+        if isinstance(e, MemoryError):
+            os.write(st_w, b'memory ')
+        status = 1
+        try:
+            tb = e.__traceback__.tb_next if e.__traceback__ is not None else None
+            sys.stderr.write(''.join(traceback.TracebackException(type(e), e, tb).format()))
+        except BaseException:  # noqa: BLE001
+            try:
+                os.write(2, b'\n' + type(e).__name__.encode() + b'\n')
+            except OSError:
+                pass
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except BaseException:  # noqa: BLE001 - a closed or broken pipe must not change the status
+            pass
+    os._exit(status)
+
+
+def exit_status(e):
+    if e.code is None:
+        return 0
+    if isinstance(e.code, int):
+        return e.code & 0xFF
+    try:
+        sys.stderr.write(str(e.code) + '\n')
+    except BaseException:  # noqa: BLE001
+        pass
+    return 1
+
+
+def main():
+    libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+    server = Server()
+    signal.signal(signal.SIGTERM, server.shutdown)
+    send(server.hello())
+    try:
+        while True:
+            header = read_exact(4)
+            if header is None:
+                break
+            body = read_exact(struct.unpack('>I', header)[0])
+            if body is None:
+                break
+            req = json.loads(body)
+            try:
+                send({'type': 'result', 'id': req['id'], 'result': server.run(req)})
+            except SystemExit:
+                raise
+            except Exception as e:  # noqa: BLE001 - report infrastructure faults as sandbox errors
+                send({'type': 'result', 'id': req['id'], 'result': None, 'error': '%s: %s' % (type(e).__name__, e)})
+    finally:
+        server.close()
+
+
+if __name__ == '__main__':
+    main()
