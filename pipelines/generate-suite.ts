@@ -1,0 +1,29 @@
+/**
+ * Regenerates the built-in task suite: `node --import tsx pipelines/generate-suite.ts [--seed 1] [--out data/suite]`.
+ * Writes train.jsonl, heldout.jsonl and smoke.jsonl; the same seed gives the same bytes.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { generateSuite, toJsonl, type SuiteSplit } from '../src/suite/generate.ts';
+
+const { values } = parseArgs({
+  options: {
+    seed: { type: 'string', default: '1' },
+    out: { type: 'string', default: 'data/suite' },
+    python: { type: 'string', default: '/usr/bin/python3' },
+  },
+});
+const seed = Number(values.seed);
+if (!Number.isInteger(seed)) {
+  console.error(`--seed must be an integer, got ${values.seed}`);
+  process.exit(64);
+}
+const suite = await generateSuite({ seed, python: values.python });
+await mkdir(values.out, { recursive: true });
+for (const split of ['train', 'heldout', 'smoke'] as const satisfies readonly SuiteSplit[]) {
+  const path = join(values.out, `${split}.jsonl`);
+  const text = toJsonl(suite[split]);
+  await writeFile(path, text);
+  console.log(`${path}: ${suite[split].length} problems, ${Buffer.byteLength(text)} bytes`);
+}

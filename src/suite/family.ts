@@ -1,0 +1,134 @@
+/**
+ * A task family: one kind of stdin/stdout problem with phrasing templates and parameters,
+ * each split into a training half and a held-out half that share no template and no value.
+ * Pure data and pure functions: nothing here runs Python or touches files.
+ */
+import type { Rng } from './random.ts';
+
+/** Which half of a family's templates and parameter values a problem draws from. */
+export type SplitName = 'train' | 'heldout';
+
+/** One value per split name. */
+export interface ByParts<T> {
+  readonly train: T;
+  readonly heldout: T;
+}
+
+/** A parameter value: a number (K, P) or a short string (a letter, a separator). */
+export type ParamValue = number | string;
+
+/** The parameters of one drawn problem, by name (upper case, as in the templates). */
+export type Params = Readonly<Record<string, ParamValue>>;
+
+/** One drawn problem before any test is run: what the generator sends to Python. */
+export interface Draft {
+  readonly family: string;
+  readonly group: string;
+  /** `t` followed by the template's index in the family's full list (train ones first). */
+  readonly templateId: string;
+  readonly params: Params;
+  /** The phrase with parameters filled in, then the family's input/output line. */
+  readonly description: string;
+  readonly reference: string;
+  /** Buggy variants; those that no public test catches are dropped later. */
+  readonly bugs: readonly string[];
+  /** Candidate test inputs, edge cases first; the generator picks public and private ones among them. */
+  readonly inputs: readonly string[];
+  /** How many of `inputs` (from the start) are edge cases. */
+  readonly edgeCount: number;
+}
+
+/** A family as the generator sees it, its parameter types erased. */
+export interface Family {
+  readonly name: string;
+  readonly group: string;
+  /** The one-line input/output statement appended to every phrase (no final period). */
+  readonly io: string;
+  readonly templates: ByParts<readonly string[]>;
+  readonly pools: Readonly<Record<string, ByParts<readonly ParamValue[]>>>;
+  /**
+   * Problem `index` of `part`: its template and parameters enumerate `part`'s combinations in
+   * mixed radix (template fastest), so small splits still cover every template and value;
+   * `rng` draws the candidate inputs.
+   */
+  draft(rng: Rng, part: SplitName, index: number): Draft;
+}
+
+/** What a family author writes; `P` names the parameters and their types. */
+export interface FamilySpec<P extends Record<string, ParamValue>> {
+  readonly name: string;
+  readonly io: string;
+  readonly templates: ByParts<readonly string[]>;
+  readonly pools: { readonly [K in keyof P]: ByParts<readonly P[K][]> };
+  /** Extra placeholders derived from the parameters (e.g. `{T}` and `{F}` from a word pair). */
+  readonly show?: (p: P) => Readonly<Record<string, string>>;
+  readonly solve: (p: P) => string;
+  readonly bugs: readonly ((p: P) => string)[];
+  /** One random test input (ending in a newline). */
+  readonly input: (rng: Rng, p: P) => string;
+  /** Edge-case inputs for these parameters. */
+  readonly edges: (p: P) => readonly string[];
+}
+
+/** Random inputs drawn per problem; edge cases come on top. */
+export const RANDOM_INPUTS = 18;
+
+/** Fills `{NAME}` placeholders; throws when a placeholder has no value, so a typo cannot ship. */
+export function fill(template: string, values: Readonly<Record<string, string>>): string {
+  return template.replace(/\{([A-Z]+)\}/g, (_, name: string) => {
+    const value = values[name];
+    if (value === undefined) throw new Error(`template "${template}" names unknown placeholder {${name}}`);
+    return value;
+  });
+}
+
+/** Turns a spec into a {@link Family} of the given group. */
+export function defineFamily<P extends Record<string, ParamValue>>(group: string, spec: FamilySpec<P>): Family {
+  const names = Object.keys(spec.pools) as (keyof P & string)[];
+  return {
+    name: spec.name,
+    group,
+    io: spec.io,
+    templates: spec.templates,
+    pools: spec.pools,
+    draft(rng, part, problemIndex) {
+      const templates = spec.templates[part];
+      const templateIndex = problemIndex % templates.length;
+      let rest = Math.floor(problemIndex / templates.length);
+      const params = {} as Record<string, ParamValue>;
+      for (const name of names) {
+        const pool = spec.pools[name][part];
+        params[name] = valueAt(pool, rest % pool.length);
+        rest = Math.floor(rest / pool.length);
+      }
+      const p = params as P;
+      const template = valueAt(templates, templateIndex);
+      const offset = part === 'train' ? 0 : spec.templates.train.length;
+      const shown: Record<string, string> = { ...spec.show?.(p) };
+      for (const name of names) shown[name] = String(params[name]);
+      const edges = unique(spec.edges(p));
+      const inputs = unique([...edges, ...Array.from({ length: RANDOM_INPUTS }, () => spec.input(rng, p))]);
+      return {
+        family: spec.name,
+        group,
+        templateId: `t${offset + templateIndex}`,
+        params: p,
+        description: `${fill(template, shown)}.\n${spec.io}`,
+        reference: spec.solve(p),
+        bugs: spec.bugs.map((bug) => bug(p)),
+        inputs,
+        edgeCount: edges.length,
+      };
+    },
+  };
+}
+
+function valueAt<T>(values: readonly T[], index: number): T {
+  const value = values[index];
+  if (value === undefined) throw new Error('empty template list or parameter pool');
+  return value;
+}
+
+function unique(values: readonly string[]): string[] {
+  return [...new Set(values)];
+}

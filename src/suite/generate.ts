@@ -1,0 +1,105 @@
+/**
+ * Generates the built-in suite: per family, drafts drawn from seeded generators, all run in one
+ * Python process per round, then tests selected; drafts that cannot make a problem are drawn again
+ * with the next attempt number, so the output depends on the seed alone.
+ */
+import type { Problem } from '../problems/problem.ts';
+import type { Draft, Family, SplitName } from './family.ts';
+import { FAMILIES } from './families/index.ts';
+import { DEFAULT_PYTHON, runBatch } from './python-batch.ts';
+import { rngFor } from './random.ts';
+import { selectTests } from './select-tests.ts';
+
+/** The files of the suite, by name. */
+export type SuiteSplit = 'train' | 'heldout' | 'smoke';
+
+/** What to generate. */
+export interface SuiteOptions {
+  readonly seed: number;
+  /** Problems per family in the training split (default 46 families × 46 = 2,116). */
+  readonly trainPerFamily?: number;
+  /** Problems per family in the held-out split (default 6, so 276). */
+  readonly heldoutPerFamily?: number;
+  /** Problems in the smoke split, one each from families spread over the list (default 12). */
+  readonly smokeCount?: number;
+  readonly families?: readonly Family[];
+  /** Python interpreter that runs every program (default `/usr/bin/python3`). */
+  readonly python?: string;
+}
+
+/** The generated problems per split, in file order. */
+export type Suite = Readonly<Record<SuiteSplit, readonly Problem[]>>;
+
+/** The thrown fault when some slot cannot be filled within {@link MAX_ATTEMPTS} draws. */
+export class SuiteGenerationError extends Error {
+  override readonly name = 'SuiteGenerationError';
+  readonly slot: string;
+  constructor(slot: string, reason: string) {
+    super(`cannot generate ${slot}: ${reason}`);
+    this.slot = slot;
+  }
+}
+
+/** Draws per slot before the generator gives up (a sign of a broken family, not bad luck). */
+export const MAX_ATTEMPTS = 12;
+
+interface Slot {
+  readonly split: SuiteSplit;
+  readonly part: SplitName;
+  readonly family: Family;
+  /** The slot's number within its split and family (names it and seeds its draws). */
+  readonly index: number;
+  /** Which combination of templates and parameters it takes (differs from `index` only for smoke). */
+  readonly combination: number;
+  readonly id: string;
+}
+
+/** Generates all three splits. */
+export async function generateSuite(options: SuiteOptions): Promise<Suite> {
+  const families = options.families ?? FAMILIES;
+  const trainPer = options.trainPerFamily ?? 46;
+  const heldoutPer = options.heldoutPerFamily ?? 6;
+  const smokeCount = Math.min(options.smokeCount ?? 12, families.length);
+  const slots: Slot[] = [];
+  const add = (split: SuiteSplit, part: SplitName, family: Family, index: number, combination = index): void => {
+    slots.push({ split, part, family, index, combination, id: `${split}/${family.name}/${index}` });
+  };
+  // Index-major order interleaves the families, so any prefix of a file covers all of them.
+  for (let i = 0; i < trainPer; i += 1) for (const f of families) add('train', 'train', f, i);
+  for (let i = 0; i < heldoutPer; i += 1) for (const f of families) add('heldout', 'heldout', f, i);
+  for (let i = 0; i < smokeCount; i += 1) {
+    const family = families[Math.floor((i * families.length) / smokeCount)];
+    if (family !== undefined) add('smoke', 'train', family, 0, i);
+  }
+  const problems = new Map<string, Problem>();
+  let pending = slots;
+  for (let attempt = 0; pending.length > 0; attempt += 1) {
+    const drafts = pending.map((s) => draw(options.seed, s, attempt));
+    const results = await runBatch(
+      drafts.map((d) => ({ programs: [d.reference, ...d.bugs], inputs: d.inputs })),
+      options.python ?? DEFAULT_PYTHON,
+    );
+    const failed: Slot[] = [];
+    pending.forEach((slot, k) => {
+      const draft = drafts[k];
+      if (draft === undefined) return;
+      const selection = selectTests(slot.id, slot.split, draft, results[k] ?? []);
+      if (selection.ok) problems.set(slot.id, selection.problem);
+      else if (attempt + 1 >= MAX_ATTEMPTS) throw new SuiteGenerationError(slot.id, selection.reason);
+      else failed.push(slot);
+    });
+    pending = failed;
+  }
+  const pickSplit = (split: SuiteSplit): Problem[] =>
+    slots.filter((s) => s.split === split).map((s) => problems.get(s.id)).filter((p) => p !== undefined);
+  return { train: pickSplit('train'), heldout: pickSplit('heldout'), smoke: pickSplit('smoke') };
+}
+
+function draw(seed: number, slot: Slot, attempt: number): Draft {
+  return slot.family.draft(rngFor(seed, slot.split, slot.family.name, slot.index, attempt), slot.part, slot.combination);
+}
+
+/** One problem per line, as JSON, with a final newline: the project's JSONL format. */
+export function toJsonl(problems: readonly Problem[]): string {
+  return problems.map((p) => JSON.stringify(p)).join('\n') + (problems.length > 0 ? '\n' : '');
+}
