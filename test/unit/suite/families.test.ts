@@ -1,0 +1,42 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { FAMILIES } from '../../../src/suite/families/index.ts';
+import { rngFor } from '../../../src/suite/random.ts';
+
+test('there are at least thirty families with distinct names', () => {
+  assert.ok(FAMILIES.length >= 30);
+  assert.equal(new Set(FAMILIES.map((f) => f.name)).size, FAMILIES.length);
+});
+
+test('every family splits its templates and parameter values into disjoint, non-empty halves', () => {
+  for (const family of FAMILIES) {
+    const { train, heldout } = family.templates;
+    assert.ok(train.length >= 3 && heldout.length >= 2, family.name);
+    assert.ok(heldout.every((t) => !train.includes(t)), family.name);
+    for (const [name, pool] of Object.entries(family.pools)) {
+      assert.ok(pool.train.length >= 2 && pool.heldout.length >= 1, `${family.name}.${name}`);
+      assert.ok(pool.heldout.every((v) => !pool.train.includes(v)), `${family.name}.${name}`);
+    }
+  }
+});
+
+test('every template of every family fills all its placeholders', () => {
+  for (const family of FAMILIES) {
+    for (const part of ['train', 'heldout'] as const) {
+      family.templates[part].forEach((_, i) => {
+        const draft = family.draft(rngFor('t', family.name, i), part, i);
+        assert.doesNotMatch(draft.description, /[{}]/, `${family.name} ${part} template ${i}`);
+        assert.match(draft.description, /^[^\n]+\.\nInput: [^\n]+$/, family.name);
+      });
+    }
+  }
+});
+
+test('a draft depends only on its seed, split and index', () => {
+  for (const family of FAMILIES) {
+    const a = family.draft(rngFor(7, family.name), 'heldout', 3);
+    const b = family.draft(rngFor(7, family.name), 'heldout', 3);
+    assert.deepEqual(a, b);
+    assert.ok(a.inputs.length > 10 && a.inputs.every((input) => input.endsWith('\n')), family.name);
+  }
+});

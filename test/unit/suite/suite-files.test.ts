@@ -1,0 +1,72 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { statSync } from 'node:fs';
+import { FAMILIES } from '../../../src/suite/families/index.ts';
+import { SUITE_DIR, familyOf, loadSplit, stdio } from './suite-data.ts';
+
+const train = loadSplit('train');
+const heldout = loadSplit('heldout');
+const smoke = loadSplit('smoke');
+const all = [...train, ...heldout, ...smoke];
+
+test('the splits hold at least 2,000 training, 200 held-out and about a dozen smoke problems', () => {
+  assert.ok(train.length >= 2000);
+  assert.ok(heldout.length >= 200);
+  assert.ok(smoke.length >= 10 && smoke.length <= 15);
+  assert.ok(new Set(smoke.map(familyOf)).size === smoke.length);
+});
+
+test('the three files together stay under 5 MB', () => {
+  const bytes = ['train', 'heldout', 'smoke'].reduce((sum, s) => sum + statSync(`${SUITE_DIR}${s}.jsonl`).size, 0);
+  assert.ok(bytes < 5_000_000, `${bytes} bytes`);
+});
+
+test('every problem has the shape of a Problem with stdio tests, a solution and buggy variants', () => {
+  const keys = ['id', 'source', 'description', 'tests', 'solutions', 'incorrectSolutions', 'meta'];
+  for (const p of all) {
+    assert.deepEqual(Object.keys(p), keys, p.id);
+    assert.equal(p.source, 'rlef');
+    assert.ok(p.tests.public.length >= 2 && p.tests.public.length <= 3, p.id);
+    assert.ok(p.tests.private.length >= 6, p.id);
+    assert.equal(p.tests.generated.length, 0);
+    const tests = [...p.tests.public, ...p.tests.private];
+    assert.equal(stdio(tests).length, tests.length, p.id);
+    assert.equal(new Set(stdio(tests).map((t) => t.input)).size, tests.length, `${p.id}: repeated input`);
+    assert.equal(p.solutions.length, 1);
+    assert.ok(p.incorrectSolutions.length >= 2, p.id);
+  }
+  assert.equal(new Set(all.map((p) => p.id)).size, all.length);
+});
+
+test('descriptions stay under 160 characters and solutions under 150', () => {
+  for (const p of all) {
+    assert.ok(p.description.length < 160, p.id);
+    for (const code of [...p.solutions, ...p.incorrectSolutions]) assert.ok(code.length < 150, p.id);
+  }
+});
+
+test('every family appears in both the training and the held-out split', () => {
+  for (const family of FAMILIES) {
+    assert.ok(train.some((p) => familyOf(p) === family.name), family.name);
+    assert.ok(heldout.some((p) => familyOf(p) === family.name), family.name);
+  }
+});
+
+test('held-out problems share no template, parameter value or phrase with training problems', () => {
+  const seen = new Map<string, Set<string>>();
+  const phrases = new Set(train.map((p) => p.description.split('\n')[0]));
+  const entries = (meta: object): [string, unknown][] =>
+    Object.entries(meta).filter(([key]) => !['family', 'group', 'split'].includes(key));
+  for (const p of train) {
+    for (const [key, value] of entries(p.meta ?? {})) {
+      const id = `${familyOf(p)}.${key}`;
+      seen.set(id, (seen.get(id) ?? new Set()).add(String(value)));
+    }
+  }
+  for (const p of heldout) {
+    assert.ok(!phrases.has(p.description.split('\n')[0]), p.id);
+    for (const [key, value] of entries(p.meta ?? {})) {
+      assert.ok(!seen.get(`${familyOf(p)}.${key}`)?.has(String(value)), `${p.id}: ${key}=${String(value)} is in training`);
+    }
+  }
+});
