@@ -20,12 +20,16 @@ export function sparkline(values: readonly number[], width: number = values.leng
     if (v < min) min = v;
     if (v > max) max = v;
   }
-  const span = max - min;
+  // Halved so that extreme ranges (-1e308 … 1e308) do not overflow to Infinity.
+  const span = max / 2 - min / 2;
   let out = '';
   for (const v of shown) {
     if (!Number.isFinite(v)) out += ' ';
     else if (span === 0) out += LEVELS[3];
-    else out += LEVELS[Math.min(LEVELS.length - 1, Math.floor(((v - min) / span) * LEVELS.length))];
+    else {
+      const level = Math.floor(((v / 2 - min / 2) / span) * LEVELS.length);
+      out += LEVELS[Math.max(0, Math.min(LEVELS.length - 1, level))];
+    }
   }
   return out;
 }
