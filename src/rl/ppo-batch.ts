@@ -3,7 +3,7 @@
  * advantages, normalisation, and the token-aligned layout with explicit masks.
  */
 import type { EpisodeTurns } from './episode-turns.ts';
-import { episodeIssues, type EpisodeIssue } from './episode-issue.ts';
+import { episodeIssues, type EpisodeIssue } from './episode-issues.ts';
 import { broadcastToTokens } from './broadcast-to-tokens.ts';
 import { groupAdvantages } from './group-advantages.ts';
 import { normalizeAdvantages } from './normalize-advantages.ts';
