@@ -1,11 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { ByteTokenizer } from '../../../src/policy/tokenizer-byte.ts';
 import { HfTokenizer } from '../../../src/policy/tokenizer-hf.ts';
 import { TokenTextStream } from '../../../src/policy/tokenizer-stream.ts';
 import { stopTokens } from '../../../src/policy/tokenizer.ts';
+import { BYTE_TOKENIZER_FILE, loadTokenizer, tokenizerFiles } from '../../../src/policy/tokenizer-load.ts';
 
 const fixture = (flavour: string, file: string): Promise<string> =>
   readFile(new URL(`../../fixtures/tokenizer/tiny-${flavour}/${file}`, import.meta.url), 'utf8');
@@ -126,4 +129,20 @@ test('Hugging Face decoding tolerates cut characters and unknown ids', async () 
 test('a malformed tokenizer.json is an input error naming the file', () => {
   assert.throws(() => new HfTokenizer('{', null, 'x/tokenizer.json'), { name: 'InputError', message: /x\/tokenizer\.json/ });
   assert.throws(() => new HfTokenizer('[]'), { name: 'InputError' });
+});
+
+test("a folder's tokenizer is the byte marker, else tokenizer.json, else none", async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'rlef-tok-'));
+  try {
+    assert.equal(await loadTokenizer(dir), null);
+    const llama = await loadTiny('llama3');
+    for (const [name, text] of tokenizerFiles(llama)) await writeFile(join(dir, name), text);
+    assert.deepEqual((await loadTokenizer(dir))?.specials, llama.specials);
+    for (const [name, text] of tokenizerFiles(new ByteTokenizer())) await writeFile(join(dir, name), text);
+    assert.equal((await loadTokenizer(dir))?.kind, 'byte');
+    await writeFile(join(dir, BYTE_TOKENIZER_FILE), JSON.stringify({ type: 'byte', version: 2, specials: [] }));
+    await assert.rejects(loadTokenizer(dir), { name: 'InputError', message: /byte-tokenizer\.json/ });
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 });
