@@ -47,9 +47,10 @@ export interface Family {
   readonly templates: ByParts<readonly string[]>;
   readonly pools: Readonly<Record<string, ByParts<readonly ParamValue[]>>>;
   /**
-   * Problem `index` of `part`: its template and parameters enumerate `part`'s combinations in
-   * mixed radix (template fastest), so small splits still cover every template and value;
-   * `rng` draws the candidate inputs.
+   * Problem `index` of `part`: its template and parameters are combination
+   * `index × scatterStride(total) mod total` of `part`'s templates × values (mixed radix, template
+   * fastest), so every run of `total` indices covers each combination once and shorter runs still
+   * spread over all values; `rng` draws the candidate inputs.
    */
   draft(rng: Rng, part: SplitName, index: number): Draft;
 }
@@ -93,8 +94,11 @@ export function defineFamily<P extends Record<string, ParamValue>>(group: string
     pools: spec.pools,
     draft(rng, part, problemIndex) {
       const templates = spec.templates[part];
-      const templateIndex = problemIndex % templates.length;
-      let rest = Math.floor(problemIndex / templates.length);
+      const sizes = [templates.length, ...names.map((name) => spec.pools[name][part].length)];
+      const total = sizes.reduce((a, b) => a * b, 1);
+      const combination = (problemIndex * scatterStride(total)) % total;
+      const templateIndex = combination % templates.length;
+      let rest = Math.floor(combination / templates.length);
       const params = {} as Record<string, ParamValue>;
       for (const name of names) {
         const pool = spec.pools[name][part];
@@ -121,6 +125,22 @@ export function defineFamily<P extends Record<string, ParamValue>>(group: string
       };
     },
   };
+}
+
+/**
+ * A step coprime with `total` near its golden section: index × step mod total visits every
+ * combination once per `total` indices, and any run of consecutive indices spreads over all
+ * digits (plain counting would leave the slowest parameter stuck at its first values).
+ */
+export function scatterStride(total: number): number {
+  if (total <= 2) return 1;
+  let step = Math.round(total * 0.618);
+  while (gcd(step, total) !== 1) step += 1;
+  return step;
+}
+
+function gcd(a: number, b: number): number {
+  return b === 0 ? a : gcd(b, a % b);
 }
 
 function valueAt<T>(values: readonly T[], index: number): T {

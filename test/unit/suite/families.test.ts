@@ -40,3 +40,18 @@ test('a draft depends only on its seed, split and index', () => {
     assert.ok(a.inputs.length > 10 && a.inputs.every((input) => input.endsWith('\n')), family.name);
   }
 });
+
+test('the first problems of a split already use every template and parameter value', () => {
+  for (const family of FAMILIES) {
+    const drafts = Array.from({ length: 46 }, (_, i) => family.draft(rngFor('c', i), 'train', i));
+    assert.equal(new Set(drafts.map((d) => d.templateId)).size, family.templates.train.length, family.name);
+    for (const [name, pool] of Object.entries(family.pools)) {
+      assert.equal(new Set(drafts.map((d) => d.params[name])).size, pool.train.length, `${family.name}.${name}`);
+    }
+    const held = Array.from({ length: 6 }, (_, i) => family.draft(rngFor('c', i), 'heldout', i));
+    assert.equal(new Set(held.map((d) => d.templateId)).size, family.templates.heldout.length, family.name);
+    for (const [name, pool] of Object.entries(family.pools)) {
+      assert.equal(new Set(held.map((d) => d.params[name])).size, pool.heldout.length, `${family.name}.${name}`);
+    }
+  }
+});
