@@ -4,8 +4,9 @@
  * 1. middle messages (between the problem statement and the last user message), oldest first, are
  *    replaced by a short marker;
  * 2. those markers are dropped, oldest first, in (answer, feedback) pairs;
- * 3. the problem statement's tail is cut (keeping its head), marked `[… truncated]`;
- * 4. as a last resort the last user message's tail is cut the same way.
+ * 3. as a last resort the tails of the problem statement and of the last user message are cut
+ *    (heads kept, marked `[… truncated]`, unmarked when even the marker does not fit): the problem
+ *    first, but each keeps at least half of the room the two share when it needs it.
  * The result never exceeds the limit; when even the bare skeleton cannot fit, the answer says so
  * instead of failing. The policy is deterministic, so a trainer can recompute the exact prompt a
  * turn was sampled from.
@@ -62,6 +63,7 @@ export function fitPromptToContext(
 
 interface Slot {
   readonly index: number;
+  readonly original: ChatMessage;
   message: ChatMessage;
   length: number;
 }
@@ -71,7 +73,9 @@ export function fitDialog(template: ChatTemplate, dialog: Dialog, options: FitOp
   const forGeneration = options.forGeneration ?? true;
   const { limit } = options;
   const fixed = template.prefix.length + (forGeneration ? template.headers.assistant.length : 0);
-  const slots: Slot[] = dialog.map((message, index) => ({ index, message, length: messageLength(template, message) }));
+  const slots: Slot[] = dialog.map((message, index) => ({
+    index, original: message, message, length: messageLength(template, message),
+  }));
   const total = (): number => slots.reduce((sum, slot) => sum + slot.length, fixed);
   const originalTokens = total();
   const shortened: number[] = [];
@@ -89,6 +93,10 @@ export function fitDialog(template: ChatTemplate, dialog: Dialog, options: FitOp
     return { ok: true, dialog: fitted, rendered, report };
   };
   if (total() <= limit) return done();
+  const failed = (): FitResult => ({
+    ok: false, limit, minimumTokens: total(),
+    reason: `the dialog needs at least ${total()} tokens after trimming, over the limit of ${limit}`,
+  });
 
   // The protected tail starts at the last user message (it also holds the answer when training).
   let tailStart = dialog.findLastIndex((m) => m.role === 'user');
@@ -113,36 +121,46 @@ export function fitDialog(template: ChatTemplate, dialog: Dialog, options: FitOp
     for (const slot of slots.splice(1, count)) dropped.push(slot.index);
     if (total() <= limit) return done();
   }
-  // 3. Then the problem statement's tail, 4. then the last user message's.
-  const cutTail = (slot: Slot | undefined): number => {
-    if (slot === undefined) return 0;
-    const chars = Array.from(slot.message.content);
-    const withHead = (keep: number): ChatMessage => ({ role: slot.message.role, content: chars.slice(0, keep).join('') + TRUNCATED });
-    const others = total() - slot.length;
-    const fits = (keep: number): boolean => others + messageLength(template, withHead(keep)) <= limit;
-    // A message shorter than the marker alone cannot shrink.
-    if (messageLength(template, withHead(0)) >= slot.length) return 0;
-    if (!fits(0)) {
-      replace(slot, withHead(0));
-      return chars.length;
+  // 3. Then the tails of the problem statement and of the last user message, each keeping at least
+  // half of the room the two share when it needs it: the problem first, then the feedback, then the
+  // problem again below its half if the feedback could not shrink enough.
+  const cutTail = (slot: Slot, budget: number): number => {
+    const chars = Array.from(slot.original.content);
+    const role = slot.original.role;
+    const marked = (keep: number): ChatMessage => ({ role, content: chars.slice(0, keep).join('') + TRUNCATED });
+    const plain = (keep: number): ChatMessage => ({ role, content: chars.slice(0, keep).join('') });
+    const fits = (message: ChatMessage): boolean => messageLength(template, message) <= budget;
+    if (fits(slot.original)) {
+      replace(slot, slot.original);
+      return 0;
     }
     // Largest head that fits; only heads checked to fit are kept, so a non-monotone tokenizer cannot overflow.
-    let [lo, hi] = [0, chars.length - 1];
-    while (lo < hi) {
-      const mid = Math.ceil((lo + hi) / 2);
-      if (fits(mid)) lo = mid;
-      else hi = mid - 1;
-    }
-    replace(slot, withHead(lo));
-    return chars.length - lo;
+    const largest = (make: (keep: number) => ChatMessage): number => {
+      let [lo, hi] = [0, chars.length - 1];
+      while (lo < hi) {
+        const mid = Math.ceil((lo + hi) / 2);
+        if (fits(make(mid))) lo = mid;
+        else hi = mid - 1;
+      }
+      return lo;
+    };
+    // Mark the cut when the marker itself fits and saves room; in a tiny window cut without it.
+    const make = fits(marked(0)) && messageLength(template, marked(0)) < messageLength(template, slot.original) ? marked : plain;
+    const keep = fits(make(0)) ? largest(make) : 0;
+    replace(slot, make(keep));
+    return chars.length - keep;
   };
-  problemCharsRemoved = cutTail(slots[0]);
+  const problem = slots[0];
+  if (problem === undefined) return failed();
+  const lastIndex = slots.findLastIndex((slot) => slot.message.role === 'user');
+  const last = lastIndex > 0 ? slots[lastIndex] : undefined;
+  const room = limit - (total() - problem.length - (last?.length ?? 0));
+  const half = last === undefined ? 0 : Math.floor(room / 2);
+  problemCharsRemoved = cutTail(problem, Math.max(limit - (total() - problem.length), half));
   if (total() <= limit) return done();
-  const lastUser = slots.findLastIndex((slot) => slot.message.role === 'user');
-  if (lastUser > 0) lastUserCharsRemoved = cutTail(slots[lastUser]);
+  if (last !== undefined) lastUserCharsRemoved = cutTail(last, limit - (total() - last.length));
   if (total() <= limit) return done();
-  return {
-    ok: false, limit, minimumTokens: total(),
-    reason: `the dialog needs at least ${total()} tokens after trimming, over the limit of ${limit}`,
-  };
+  problemCharsRemoved = cutTail(problem, limit - (total() - problem.length));
+  if (total() <= limit) return done();
+  return failed();
 }

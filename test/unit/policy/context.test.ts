@@ -34,20 +34,32 @@ test('the oldest answer is replaced by a marker first', () => {
   assert.ok(fit.rendered.ids.length <= full - 100);
 });
 
-test('old turns are dropped before the problem statement is cut, which goes before the last feedback', () => {
+test('old turns are dropped before the problem statement is cut, and the last feedback keeps half the room', () => {
   const skeleton = renderedLength(byteTemplate, [episode[0] ?? say('user', ''), episode[4] ?? say('user', '')], true);
   const dropped = fitDialog(byteTemplate, episode, { limit: skeleton });
   assert.ok(dropped.ok);
   assert.deepEqual(dropped.report.dropped, [1, 2, 3]);
   assert.deepEqual(dropped.dialog, [episode[0], episode[4]]);
-  const cut = fitDialog(byteTemplate, episode, { limit: skeleton - 50 });
+
+  const long: Dialog = [say('user', `Problem: ${'p'.repeat(291)}`), ...episode.slice(1)];
+  const bare = renderedLength(byteTemplate, [long[0] ?? say('user', ''), long[4] ?? say('user', '')], true);
+  const cut = fitDialog(byteTemplate, long, { limit: bare - 50 });
   assert.ok(cut.ok);
-  // 100 bytes of statement, 50 bytes over: 34 bytes of head plus the 16-byte marker remain.
+  // 300 bytes of statement, 50 over: 234 bytes of head plus the 16-byte marker remain; the feedback stays whole.
   assert.equal(new TextEncoder().encode(TRUNCATED).length, 16);
-  assert.equal(cut.dialog[0]?.content, `Problem: ${'p'.repeat(25)}${TRUNCATED}`);
+  assert.equal(cut.dialog[0]?.content, `Problem: ${'p'.repeat(225)}${TRUNCATED}`);
   assert.equal(cut.report.problemCharsRemoved, 66);
-  assert.equal(cut.rendered.ids.length, skeleton - 50);
-  assert.deepEqual(cut.dialog[1], episode[4]);
+  assert.equal(cut.rendered.ids.length, bare - 50);
+  assert.deepEqual(cut.dialog[1], long[4]);
+
+  // 300 + 150 bytes in a 200-byte room: each message gets 100 ids (header, content, end of turn).
+  const split = fitDialog(byteTemplate, long, { limit: 202 });
+  assert.ok(split.ok);
+  assert.deepEqual(
+    split.dialog.map((m) => m.content),
+    [`Problem: ${'p'.repeat(73)}${TRUNCATED}`, `${'g'.repeat(82)}${TRUNCATED}`],
+  );
+  assert.deepEqual([split.report.problemCharsRemoved, split.report.lastUserCharsRemoved], [218, 68]);
 });
 
 test('a finished episode keeps its last answer whole when trimmed for training', () => {
@@ -60,9 +72,13 @@ test('a finished episode keeps its last answer whole when trimmed for training',
 });
 
 test('a limit below the bare template is reported, not exceeded', () => {
-  const fit = fitDialog(byteTemplate, episode, { limit: 10 });
-  assert.equal(fit.ok, false);
-  assert.ok(!fit.ok && fit.minimumTokens > 10);
+  // bos, two empty user messages (marker, end of turn) and the assistant header: 6 ids.
+  const fit = fitDialog(byteTemplate, episode, { limit: 5 });
+  assert.deepEqual(fit, { ok: false, limit: 5, minimumTokens: 6, reason: 'the dialog needs at least 6 tokens after trimming, over the limit of 5' });
+  const tight = fitDialog(byteTemplate, episode, { limit: 20 });
+  assert.ok(tight.ok);
+  // 18 ids of room: 9 each, too few for the marker, so both are cut unmarked.
+  assert.deepEqual(tight.dialog.map((m) => m.content), ['Problem', 'ggggggg']);
 });
 
 const dialogArb = fc
@@ -86,7 +102,7 @@ const limitArb: fc.Arbitrary<LimitChoice> = fc.oneof(
 
 function checkFit(template: ChatTemplate, dialog: Dialog, choice: LimitChoice): void {
   const original = renderedLength(template, dialog, true);
-  const floor = (m: ChatMessage): number => Math.min(messageLength(template, m), messageLength(template, say('user', TRUNCATED)));
+  const floor = (m: ChatMessage): number => messageLength(template, say(m.role, ''));
   const first = dialog[0] ?? say('user', '');
   const last = dialog.at(-1) ?? say('user', '');
   const fixed = renderedLength(template, [], true);
@@ -112,8 +128,9 @@ function checkFit(template: ChatTemplate, dialog: Dialog, choice: LimitChoice): 
   assert.equal(r.assistantMask.reduce((a, m) => a + m, 0), r.turns.reduce((a, t) => a + t.end - t.start, 0));
   // The heads of the problem statement and the last feedback always survive; both whole when they fit together.
   const keptHead = (out: ChatMessage | undefined, original: ChatMessage): boolean =>
-    out?.content === original.content ||
-    (out?.content.endsWith(TRUNCATED) === true && original.content.startsWith(out.content.slice(0, -TRUNCATED.length)));
+    out !== undefined &&
+    (original.content.startsWith(out.content) ||
+      (out.content.endsWith(TRUNCATED) && original.content.startsWith(out.content.slice(0, -TRUNCATED.length))));
   assert.ok(keptHead(fit.dialog[0], first));
   assert.ok(keptHead(fit.dialog.at(-1), last));
   if (limit >= renderedLength(template, dialog.length > 1 ? [first, last] : [first], true)) {
