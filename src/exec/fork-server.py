@@ -187,10 +187,11 @@ class Server:
                 for fd, ev in poller.poll(max(1, int((deadline - now) * 1000) + 1)):
                     if fd == pidfd:
                         poller.unregister(pidfd)
+                        # Whatever still holds our pipes is an escaped descendant: end it now
+                        # (before reaping, so the group id cannot have been reused).
+                        self.kill_all(pid)
                         _, wait_status = os.waitpid(pid, 0)
                         exited = True
-                        # Whatever still holds our pipes is an escaped descendant: end it now.
-                        self.kill_all(pid)
                         if not self.root:
                             time.sleep(0.001)
                     elif fd == 0:
@@ -282,18 +283,24 @@ class Server:
         return found
 
     def sweep(self, pid):
-        self.kill_all(pid)
-        # Subreaper: escaped descendants were reparented to us; reap them so no zombie stays.
-        for _ in range(100):
+        """Kill and reap everything the run started; return only when none of it is left.
+
+        Every process a run starts stays below us (we are a subreaper: orphans are reparented to
+        us, never elsewhere), so "no child left to reap" means the whole tree is gone, dying
+        grandchildren and escaped daemons included. Note kill(-1, 0) cannot serve as this test:
+        it reports success whenever any other process exists, permitted or not.
+        """
+        deadline = time.monotonic() + 5
+        while True:
+            self.kill_all(pid)
             try:
-                reaped, _ = os.waitpid(-1, os.WNOHANG)
+                while os.waitpid(-1, os.WNOHANG)[0] != 0:
+                    pass
             except ChildProcessError:
                 return
-            if reaped == 0:
-                if not self.children():
-                    return
-                self.sweep_uid()
-                time.sleep(0.001)
+            if time.monotonic() > deadline:
+                return
+            time.sleep(0.0002)
 
     def make_workdir(self):
         import tempfile
@@ -356,7 +363,7 @@ class Server:
         resource.setrlimit(resource.RLIMIT_FSIZE, (TMPFS_BYTES, TMPFS_BYTES))
         resource.setrlimit(resource.RLIMIT_NOFILE, (64, 64))
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-        stack = min(mem // 2, 512 * 1024 * 1024)
+        stack = min(mem // 4, 64 * 1024 * 1024)
         try:
             resource.setrlimit(resource.RLIMIT_STACK, (stack, stack))
         except (ValueError, OSError):
@@ -414,11 +421,19 @@ def run_program(req, st_w):
                 os.write(2, b'\n' + type(e).__name__.encode() + b'\n')
             except OSError:
                 pass
+    # As the interpreter does at shutdown: a stdout that cannot be flushed makes the exit status 120.
     for stream in (sys.stdout, sys.stderr):
         try:
-            stream.flush()
-        except BaseException:  # noqa: BLE001 - a closed or broken pipe must not change the status
-            pass
+            if not stream.closed:
+                stream.flush()
+        except BaseException as e:  # noqa: BLE001
+            if stream is sys.stdout and status == 0:
+                status = 120
+                try:
+                    os.write(2, ("Exception ignored in: <_io.TextIOWrapper name='<stdout>' mode='w' "
+                                 "encoding='utf-8'>\n%s: %s\n" % (type(e).__name__, e)).encode())
+                except OSError:
+                    pass
     os._exit(status)
 
 
