@@ -34,3 +34,10 @@ export const IO = {
 export function program(...lines: readonly string[]): string {
   return lines.join('\n');
 }
+
+/** `2nd`, `3rd`, `4th`, … for phrasings like "the {KTH} largest". */
+export function ordinal(n: number): string {
+  const teen = n % 100 >= 11 && n % 100 <= 13;
+  const suffix = teen ? 'th' : (['th', 'st', 'nd', 'rd'][n % 10] ?? 'th');
+  return `${n}${suffix}`;
+}

@@ -77,7 +77,7 @@ const countLongWords = defineFamily<{ K: number }>(GROUP, {
     ],
     heldout: ['Tell how many of the words have over {K} letters', 'Print the count of words that have more than {K} characters'],
   },
-  pools: { K: { train: [1, 2, 3, 5], heldout: [4, 6] } },
+  pools: { K: { train: [2, 3, 5, 7], heldout: [4, 6] } },
   solve: ({ K }) => program(READ_WORDS, `print(len([x for x in w if len(x)>${K}]))`),
   bugs: [
     ({ K }) => program(READ_WORDS, `print(len([x for x in w if len(x)>=${K}]))`),

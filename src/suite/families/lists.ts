@@ -1,7 +1,7 @@
 /** Arithmetic over one line of integers: sums, products, extremes, counts, order statistics. */
 import { defineFamily, type Family } from '../family.ts';
 import { int, intLine, intList, line } from '../random.ts';
-import { IO, READ_INTS, program } from './common.ts';
+import { IO, READ_INTS, ordinal, program } from './common.ts';
 
 const GROUP = 'lists';
 const p = (...body: readonly string[]): string => program(READ_INTS, ...body);
@@ -148,7 +148,7 @@ const sumFirstK = defineFamily<{ K: number }>(GROUP, {
     ],
     heldout: ['Compute the sum of the first {K} numbers of the line and print it', 'Print the total of the first {K} given integers'],
   },
-  pools: { K: { train: [1, 2, 3, 5], heldout: [4, 6] } },
+  pools: { K: { train: [2, 3, 5, 7], heldout: [4, 6] } },
   solve: ({ K }) => p(`print(sum(a[:${K}]))`),
   bugs: [({ K }) => p(`print(sum(a[:${K - 1}]))`), ({ K }) => p(`print(sum(a[:${K + 1}]))`), ({ K }) => p(`print(sum(a[${K}:]))`)],
   input: (rng, { K }) => intLine(rng, { lo: -9, hi: 30, minLen: K, maxLen: K + 4 }),
@@ -160,14 +160,15 @@ const kthLargest = defineFamily<{ K: number }>(GROUP, {
   io: IO.intsToInt,
   templates: {
     train: [
-      'Print the {K}-th largest number, counting repeated values separately',
+      'Print the {KTH} largest number, counting repeated values separately',
       'Sort the numbers from largest to smallest and print the one at position {K}',
-      'Output the value that is {K}-th when the numbers are ordered from biggest down, repeats included',
-      'Among the numbers, print the {K}-th largest one, with repeats counted',
+      'Output the value that is {KTH} when the numbers are ordered from biggest down, repeats included',
+      'Among the numbers, print the {KTH} largest one, with repeats counted',
     ],
-    heldout: ['Print the number in place {K} of the list sorted in decreasing order', 'Output the {K}-th biggest value, where equal values count separately'],
+    heldout: ['Print the number in place {K} of the list sorted in decreasing order', 'Output the {KTH} biggest value, where equal values count separately'],
   },
   pools: { K: { train: [2, 3, 5], heldout: [4, 6] } },
+  show: ({ K }) => ({ KTH: ordinal(K) }),
   solve: ({ K }) => p(`print(sorted(a)[-${K}])`),
   bugs: [({ K }) => p(`print(sorted(a)[${K}])`), ({ K }) => p(`print(sorted(a)[-${K + 1}])`), ({ K }) => p(`print(sorted(a)[${K - 1}])`)],
   input: (rng, { K }) => intLine(rng, { lo: -10, hi: 30, minLen: K, maxLen: K + 4 }),

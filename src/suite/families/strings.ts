@@ -1,7 +1,7 @@
 /** Transforms of one line of lowercase letters: slicing, case, replacement, shifting. */
 import { defineFamily, type Family } from '../family.ts';
 import { line, word } from '../random.ts';
-import { IO, READ_STR, program } from './common.ts';
+import { IO, READ_STR, ordinal, program } from './common.ts';
 import { no, yes } from './lists.ts';
 
 const GROUP = 'strings';
@@ -33,7 +33,7 @@ const upperFirstK = defineFamily<{ K: number }>(GROUP, {
     ],
     heldout: ['Output the line after converting its initial {K} letters to uppercase', 'Make the first {K} characters capital letters and output the line'],
   },
-  pools: { K: { train: [1, 2, 3, 5], heldout: [4, 6] } },
+  pools: { K: { train: [2, 3, 5, 7], heldout: [4, 6] } },
   solve: ({ K }) => p(`print(s[:${K}].upper()+s[${K}:])`),
   bugs: [
     ({ K }) => p(`print(s[:${K + 1}].upper()+s[${K + 1}:])`),
@@ -79,7 +79,7 @@ const rotateLeft = defineFamily<{ K: number }>(GROUP, {
     ],
     heldout: ['Take the first {K} letters off the front, append them at the back, and print', 'Print the string cyclically rotated by {K} characters to the left'],
   },
-  pools: { K: { train: [1, 2, 3, 5], heldout: [4, 6] } },
+  pools: { K: { train: [2, 3, 5, 7], heldout: [4, 6] } },
   solve: ({ K }) => p(`print(s[${K}:]+s[:${K}])`),
   bugs: [
     ({ K }) => p(`print(s[-${K}:]+s[:-${K}])`),
@@ -95,14 +95,15 @@ const everyKth = defineFamily<{ K: number }>(GROUP, {
   io: IO.textToText,
   templates: {
     train: [
-      'Print every {K}-th character of the text, starting with the first',
+      'Print every {KTH} character of the text, starting with the first',
       'Output the characters at positions 1, 1+{K}, 1+2*{K}, and so on',
-      'Keep the first character and then every {K}-th one after it; print them together',
+      'Keep the first character and then every {KTH} one after it; print them together',
       'Print the characters at indices 0, {K}, 2*{K}, ... of the string',
     ],
     heldout: ['Starting from the first letter, take one letter out of every {K} and print them', 'Output the letters whose 0-based index is a multiple of {K}'],
   },
   pools: { K: { train: [2, 3, 5], heldout: [4, 6] } },
+  show: ({ K }) => ({ KTH: ordinal(K) }),
   solve: ({ K }) => p(`print(s[::${K}])`),
   bugs: [({ K }) => p(`print(s[${K}::${K}])`), ({ K }) => p(`print(s[${K - 1}::${K}])`), ({ K }) => p(`print(s[::${K + 1}])`)],
   input: (rng, { K }) => line([word(rng, { minLen: K + 1, maxLen: 4 * K + 2 })]),
@@ -140,7 +141,7 @@ const lastK = defineFamily<{ K: number }>(GROUP, {
     ],
     heldout: ['Give the {K} characters at the end of the string', 'Output the string made of the final {K} characters of the line'],
   },
-  pools: { K: { train: [1, 2, 3, 5], heldout: [4, 6] } },
+  pools: { K: { train: [2, 3, 5, 7], heldout: [4, 6] } },
   solve: ({ K }) => p(`print(s[-${K}:])`),
   bugs: [({ K }) => p(`print(s[-${K + 1}:])`), ({ K }) => p(`print(s[:${K}])`), ({ K }) => p(`print(s[${K}:])`)],
   input: (rng, { K }) => line([word(rng, { minLen: K + 1, maxLen: K + 7 })]),
@@ -182,7 +183,7 @@ const caesar = defineFamily<{ K: number }>(GROUP, {
     ],
     heldout: ['Encode the word by moving each letter {K} steps ahead in the alphabet, cyclically', 'Output the text with each letter advanced by {K} in the alphabet, wrapping z to a'],
   },
-  pools: { K: { train: [1, 2, 3, 5, 13], heldout: [4, 7] } },
+  pools: { K: { train: [2, 3, 5, 9, 13], heldout: [4, 7] } },
   solve: ({ K }) => p(`print(''.join(chr((ord(c)-97+${K})%26+97) for c in s))`),
   bugs: [
     ({ K }) => p(`print(''.join(chr((ord(c)-97-${K})%26+97) for c in s))`),
