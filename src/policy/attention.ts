@@ -112,7 +112,7 @@ export function attentionNaive(x: tf.Tensor3D, bias: tf.Tensor4D, layout: HeadLa
   const x4 = tf.reshape<tf.Rank.R4>(x, [batch, nHeads + 2 * nKvHeads, t, headDim]);
   const rep = nHeads / nKvHeads;
   const expand = (y: tf.Tensor4D): tf.Tensor4D =>
-    rep === 1 ? y : tf.reshape<tf.Rank.R4>(tf.tile(tf.expandDims(y, 2), [1, 1, rep, 1, 1]), [batch, nHeads, t, headDim]);
+    rep === 1 ? y : tf.reshape<tf.Rank.R4>(tf.stack(new Array<tf.Tensor4D>(rep).fill(y), 2), [batch, nHeads, t, headDim]);
   const q = tf.slice(x4, [0, 0, 0, 0], [batch, nHeads, t, headDim]);
   const k = expand(tf.slice(x4, [0, nHeads, 0, 0], [batch, nKvHeads, t, headDim]));
   const v = expand(tf.slice(x4, [0, nHeads + nKvHeads, 0, 0], [batch, nKvHeads, t, headDim]));

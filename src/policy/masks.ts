@@ -6,8 +6,8 @@ export const MASKED = -1e9;
 
 /**
  * The bias for `tq` new queries that follow `past` cached positions, over `past + tq` keys: a key
- * is visible when it is not in the query's future and, if `keyValid` ([batch · (past + tq)], 1 or
- * 0) is given, when it is not padding. Shape [1, 1, tq, tk] without `keyValid`, else
+ * is visible when it is the query's own position, or an earlier one that is not padding
+ * (`keyValid`, [batch · (past + tq)], 1 or 0; default all real). Shape [1, 1, tq, tk] without `keyValid`, else
  * [batch, 1, tq, tk].
  */
 export function attentionBias(batch: number, tq: number, past: number, keyValid?: Uint8Array): tf.Tensor4D {
@@ -18,7 +18,9 @@ export function attentionBias(batch: number, tq: number, past: number, keyValid?
     for (let i = 0; i < tq; i++) {
       const row = (b * tq + i) * tk;
       for (let j = 0; j < tk; j++) {
-        const visible = j <= past + i && (keyValid === undefined || keyValid[b * tk + j] === 1);
+        // A query always sees itself, so a padding query has a well-defined (and ignored) output
+        // rather than a softmax over nothing, whose float32 rounding breaks its gradient.
+        const visible = j === past + i || (j < past + i && (keyValid === undefined || keyValid[b * tk + j] === 1));
         if (!visible) data[row + j] = MASKED;
       }
     }
