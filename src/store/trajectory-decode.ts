@@ -127,3 +127,19 @@ function checkSchema(schema: Schema | null): string {
   });
   return version;
 }
+
+const END_OF_STREAM = Uint8Array.of(0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0);
+
+/**
+ * A copy of a stream cut back to its complete messages and closed with an end marker: what a
+ * reader that insists on a finished stream (DuckDB's IPC insert) needs to read a live or
+ * truncated file. A stream that is already closed comes back unchanged.
+ */
+export function sealStream(bytes: Uint8Array): Uint8Array {
+  const framing = scanStreamFraming(bytes);
+  if (framing.endOfStream) return bytes.slice(0, framing.completeBytes);
+  const sealed = new Uint8Array(framing.completeBytes + END_OF_STREAM.byteLength);
+  sealed.set(bytes.subarray(0, framing.completeBytes));
+  sealed.set(END_OF_STREAM, framing.completeBytes);
+  return sealed;
+}

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TrajectoryWriter } from '../../../src/store/trajectory-writer.ts';
 import { readTrajectoryFile } from '../../../src/store/trajectory-reader.ts';
-import { TrajectoryFormatError, decodeTrajectoryStream, scanStreamFraming } from '../../../src/store/trajectory-decode.ts';
+import { TrajectoryFormatError, decodeTrajectoryStream, scanStreamFraming, sealStream } from '../../../src/store/trajectory-decode.ts';
 import { sampleRow } from './turn-row-arbitrary.ts';
 import { RecordBatchStreamWriter, Table, tableFromArrays } from 'apache-arrow';
 
@@ -104,4 +104,20 @@ test('an Arrow stream of another schema is rejected as a format error, not read 
   const table = tableFromArrays({ x: Int32Array.of(1, 2, 3) });
   const bytes = RecordBatchStreamWriter.writeAll(new Table(table.schema)).toUint8Array(true);
   assert.throws(() => decodeTrajectoryStream(bytes), TrajectoryFormatError);
+});
+
+test('sealing a truncated stream keeps its complete batches and closes it', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'rlef-trunc-'));
+  try {
+    const { bytes, ends } = await threeFlushFile(dir);
+    const secondEnd = ends[1] ?? 0;
+    const sealed = sealStream(bytes.subarray(0, secondEnd + 40));
+    assert.equal(sealed.byteLength, secondEnd + 8);
+    const read = decodeTrajectoryStream(sealed);
+    assert.deepEqual(read.batchSizes, [2, 1]);
+    assert.equal(read.complete, true);
+    assert.deepEqual(sealStream(bytes), bytes);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 });
