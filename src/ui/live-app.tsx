@@ -185,7 +185,7 @@ export function LiveApp({
       }
     },
     // Inactive input releases raw mode: after a stop request a second Ctrl+C is a real SIGINT.
-    { isActive: isRawModeSupported && !stopRequested && view.ended === null },
+    { isActive: isRawModeSupported === true && !stopRequested && view.ended === null },
   );
 
   useEffect(() => {
@@ -199,7 +199,7 @@ export function LiveApp({
       width={layout.columns}
       state={view.state}
       focus={focus}
-      keys={isRawModeSupported}
+      keys={isRawModeSupported === true}
       stopRequested={stopRequested}
       ended={view.ended}
     />

@@ -12,12 +12,13 @@ const mid = loadFixture('mid-run');
 
 /** A keyboard that records every raw-mode switch, as a terminal's stdin would see them. */
 class FakeKeyboard extends EventEmitter {
-  isTTY: boolean;
+  /** `undefined`, not `false`, is what `process.stdin.isTTY` is on a pipe. */
+  isTTY: true | undefined;
   readonly rawMode: boolean[] = [];
   private pending: string | null = null;
-  constructor(isTTY = true) {
+  constructor(kind: 'terminal' | 'pipe' = 'terminal') {
     super();
-    this.isTTY = isTTY;
+    this.isTTY = kind === 'terminal' ? true : undefined;
   }
   setRawMode(on: boolean): this {
     this.rawMode.push(on);
@@ -125,8 +126,8 @@ test('unmount ends the UI and releases raw mode even while the stream is open', 
   ui.unmount();
 });
 
-test('without a terminal on stdin the UI runs with keys off and never touches raw mode', async () => {
-  const { screen, states, ui, keyboard } = start(new FakeKeyboard(false));
+test('with stdin on a pipe the UI runs with keys off and never touches raw mode', async () => {
+  const { screen, states, ui, keyboard } = start(new FakeKeyboard('pipe'));
   await waitFor(() => states.observed, 'the UI to subscribe');
   states.next(mid);
   await waitFor(() => screen.text().includes('keys off'), 'the keys-off notice');
