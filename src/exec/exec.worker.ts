@@ -34,7 +34,7 @@ let server: Promise<ForkServerClient> | undefined;
 async function getServer(): Promise<ForkServerClient> {
   const current = server === undefined ? undefined : await server.catch(() => undefined);
   if (current?.alive === true) return current;
-  server = ForkServerClient.start(python);
+  server = ForkServerClient.start(python, current?.hello.uid ?? undefined);
   return server;
 }
 

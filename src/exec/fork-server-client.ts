@@ -56,9 +56,14 @@ export class ForkServerClient {
     this.hello = hello;
   }
 
-  /** Starts `python` on the server script and waits for its hello frame. */
-  static async start(python: string): Promise<ForkServerClient> {
-    const child = spawn(python, ['-s', '-S', '-B', FORK_SERVER_SCRIPT], {
+  /**
+   * Starts `python` on the server script and waits for its hello frame. `sweepUid`: the sandbox
+   * uid of a predecessor that died hard; the new server first kills whatever still runs as it.
+   */
+  static async start(python: string, sweepUid?: number): Promise<ForkServerClient> {
+    const args = ['-s', '-S', '-B', FORK_SERVER_SCRIPT];
+    if (sweepUid !== undefined) args.push(`--sweep-uid=${sweepUid}`);
+    const child = spawn(python, args, {
       stdio: ['pipe', 'pipe', 'inherit'],
       // Not -I: -I implies -E, which would ignore PYTHONHASHSEED (children must hash deterministically).
       env: { PYTHONHASHSEED: '0', PATH: '/usr/bin:/bin', LANG: 'C.UTF-8' },

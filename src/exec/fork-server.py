@@ -114,6 +114,7 @@ class Server:
         self.scratch = None
         self.counter = 0
         self.current = None
+        self.pid = os.getpid()
         # Subreaper: orphaned descendants are reparented to us, so we can find and reap them.
         libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
 
@@ -249,14 +250,15 @@ class Server:
             pass
         self.sweep_uid()
 
-    def sweep_uid(self):
+    def sweep_uid(self, uid=None):
         """Kill everything the sandbox can have started, including double-forked daemons."""
         if self.root:
+            uid = self.uid if uid is None else uid
             # kill(-1) with real and effective uid set to the sandbox uid reaches every process of
             # that uid (double-forked daemons included) and is atomic with respect to fork, so a
             # fork bomb cannot outrun it. The saved uid stays 0 so we can switch back; no fork needed.
             try:
-                os.setresuid(self.uid, self.uid, 0)
+                os.setresuid(uid, uid, 0)
                 for _ in range(2):
                     try:
                         os.kill(-1, signal.SIGKILL)
@@ -374,6 +376,10 @@ class Server:
             os.setresuid(uid, uid, uid)
         # NPROC after the uid drop counts the sandbox uid's processes only.
         resource.setrlimit(resource.RLIMIT_NPROC, (32, 32))
+        # Should the server die hard, the child dies with it (set after the uid change, which clears it).
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        if os.getppid() != self.pid:
+            os._exit(EXIT_SETUP_FAILED)
         os.environ.clear()
         os.environ.update(CHILD_ENV)
         os.write(st_w, b'ready ')
@@ -453,6 +459,10 @@ def main():
     libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
     server = Server()
     signal.signal(signal.SIGTERM, server.shutdown)
+    # A predecessor that died hard (SIGKILL, OOM killer) may have left processes of its uid behind.
+    for arg in sys.argv[1:]:
+        if arg.startswith('--sweep-uid=') and server.root:
+            server.sweep_uid(int(arg.split('=', 1)[1]))
     send(server.hello())
     try:
         while True:
