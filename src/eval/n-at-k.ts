@@ -1,0 +1,152 @@
+/**
+ * n@k for multi-turn rollouts, where every model response counts as a sample (RLEF.md §4).
+ * Pure maths.
+ *
+ * ## Definition (the procedure whose success probability we estimate)
+ * A budget of `k` samples (model responses) and `n` submissions. Rollouts are drawn one after
+ * another, independently; each runs with its turn limit cut to what is left of the budget and
+ * spends one sample per turn, until the budget is spent. A rollout's answer is submitted when
+ * it passed the public tests; the first `n` such rollouts, in draw order, are submitted
+ * (answers known to fail a public test are never submitted). n@k is the probability that at
+ * least one submitted answer passes all tests.
+ *
+ * A rollout cut short by the budget ends on an answer that failed the public tests (the
+ * environment only continues after a public failure, RLEF.md §1.3), so it is never submitted;
+ * hence each rollout's part is fixed by three facts recorded with it: the turns it used, whether
+ * its final answer passed the public tests, and whether it passed all tests ({@link RolloutOutcome}).
+ * With turn limit T: 1@T is the solve rate of a single rollout, and 1@t for t ≤ T is the solve
+ * rate under turn limit t.
+ *
+ * ## Estimator
+ * From N observed rollouts of a problem, {@link nAtK} returns the exact probability that the
+ * procedure succeeds when it draws rollouts from a uniformly random ordering of the N (without
+ * replacement). When N ≥ k this is unbiased for the true n@k, the same argument as for pass@k:
+ * the procedure reads at most k rollouts, and the first k of a random ordering of N i.i.d.
+ * rollouts are k i.i.d. rollouts. With fewer rollouts it is still exact for the ordering model
+ * provided no ordering runs out of rollouts before the outcome is settled
+ * ({@link rolloutsNeeded}); 1@T from a single rollout per problem is such a case.
+ *
+ * Computation: the procedure succeeds exactly when the first solved rollout of the ordering
+ * fits in the budget behind fewer than n unsolved public-passing rollouts. The non-solved
+ * rollouts ahead of it are a uniformly random subset of a size whose law is hypergeometric-like,
+ * and the solved rollout itself is uniform among the solved ones; a dynamic programme over
+ * (subset size, public passes, turns) gives the exact probability in O(N·k²·n) time.
+ */
+
+/** What the n@k estimator needs to know about one rollout. */
+export interface RolloutOutcome {
+  /** Model responses the rollout used (≥ 1). */
+  readonly turns: number;
+  /** Whether its final answer passed the public tests (the filter for submission). */
+  readonly passedPublic: boolean;
+  /** Whether its final answer passed all tests (public, private, generated). */
+  readonly solved: boolean;
+}
+
+/** Solved and submittable: a rollout that can make the procedure succeed. */
+function isWinner(r: RolloutOutcome): boolean {
+  return r.solved && r.passedPublic;
+}
+
+function validate(rollouts: readonly RolloutOutcome[], n: number, k: number): void {
+  if (!Number.isInteger(n) || n < 1) throw new RangeError(`n@k needs an integer n ≥ 1, got ${n}`);
+  if (!Number.isInteger(k) || k < 1) throw new RangeError(`n@k needs an integer k ≥ 1, got ${k}`);
+  if (rollouts.length === 0) throw new RangeError('n@k needs at least one rollout');
+  for (const r of rollouts) {
+    if (!Number.isInteger(r.turns) || r.turns < 1) throw new RangeError(`a rollout used ${r.turns} turns; need ≥ 1`);
+  }
+}
+
+/**
+ * The most rollouts the n@k procedure reads, over all orderings of `rollouts`, before its
+ * outcome is settled: one more than the longest run of rollouts that can precede the first
+ * solved one without settling it (fewer than n public passes, under k samples in all).
+ */
+export function rolloutsNeeded(rollouts: readonly RolloutOutcome[], n: number, k: number): number {
+  validate(rollouts, n, k);
+  // Every rollout weighs the same, so the longest run is the lightest ones first, taking at
+  // most n − 1 of the public-passing ones.
+  const failing = rollouts.filter((r) => !r.passedPublic).map((r) => r.turns);
+  const passing = rollouts
+    .filter((r) => r.passedPublic && !r.solved)
+    .map((r) => r.turns)
+    .sort((a, b) => a - b)
+    .slice(0, n - 1);
+  const weights = [...failing, ...passing].sort((a, b) => a - b);
+  let count = 0;
+  let spent = 0;
+  for (const w of weights) {
+    if (spent + w > k - 1) break;
+    spent += w;
+    count++;
+  }
+  return count + 1;
+}
+
+/**
+ * The n@k estimate for one problem from its observed rollouts (see the module comment for
+ * the exact definition). Unbiased when `rollouts.length ≥ k`.
+ * @throws RangeError on invalid arguments, or when some ordering of the rollouts would run out
+ * before the outcome is settled (`rolloutsNeeded > rollouts.length`).
+ */
+export function nAtK(rollouts: readonly RolloutOutcome[], n: number, k: number): number {
+  validate(rollouts, n, k);
+  const needed = rolloutsNeeded(rollouts, n, k);
+  if (needed > rollouts.length) {
+    throw new RangeError(
+      `${n}@${k} needs up to ${needed} rollouts of this problem to be settled, but only ${rollouts.length} were given`,
+    );
+  }
+  const winners = rollouts.filter(isWinner);
+  const others = rollouts.filter((r) => !isWinner(r));
+  const total = rollouts.length;
+  const cS = winners.length;
+  if (cS === 0) return 0;
+  const m = others.length;
+
+  // Mass of random l-subsets of `others` by (l, public passes j < n, turns t < k), each layer l
+  // normalised by C(i, l) as items are added, so no binomial coefficient is ever formed.
+  const maxL = Math.min(m, k - 1);
+  const jn = n;
+  const tk = k;
+  const at = (l: number, j: number, t: number): number => (l * jn + j) * tk + t;
+  const w = new Float64Array((maxL + 1) * jn * tk);
+  w[at(0, 0, 0)] = 1;
+  others.forEach((item, index) => {
+    const i = index; // items processed so far
+    const dj = item.passedPublic ? 1 : 0;
+    for (let l = Math.min(maxL, i + 1); l >= 0; l--) {
+      const keep = (i + 1 - l) / (i + 1);
+      const take = l / (i + 1);
+      for (let j = jn - 1; j >= 0; j--) {
+        for (let t = tk - 1; t >= 0; t--) {
+          let v = w[at(l, j, t)]! * keep;
+          if (l > 0 && j - dj >= 0 && t - item.turns >= 0) v += w[at(l - 1, j - dj, t - item.turns)]! * take;
+          w[at(l, j, t)] = v;
+        }
+      }
+    }
+  });
+
+  // Fraction of winners with at most x turns, for x = 0..k.
+  const fitting = new Float64Array(k + 1);
+  for (const r of winners) if (r.turns <= k) fitting[r.turns]! += 1;
+  for (let x = 1; x <= k; x++) fitting[x]! += fitting[x - 1]!;
+
+  // P(L = l): l non-winners precede the first winner; P(L = 0) = cS / N and
+  // P(L = l + 1) / P(L = l) = (m − l) / (N − 1 − l).
+  let success = 0;
+  let pL = cS / total;
+  for (let l = 0; l <= maxL; l++) {
+    let inner = 0;
+    for (let j = 0; j < jn; j++) {
+      for (let t = 0; t < tk; t++) {
+        const mass = w[at(l, j, t)]!;
+        if (mass !== 0) inner += mass * (fitting[k - t]! / cS);
+      }
+    }
+    success += pL * inner;
+    if (l < maxL) pL *= (m - l) / (total - 1 - l);
+  }
+  return Math.min(1, Math.max(0, success));
+}
