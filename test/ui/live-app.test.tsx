@@ -4,7 +4,7 @@ import { stripVTControlCharacters } from 'node:util';
 import { render } from 'ink-testing-library';
 import { concat, NEVER, of, Subject, VirtualTimeScheduler } from 'rxjs';
 import type { RunState } from '../../src/pipeline/run-state.ts';
-import { PANEL_ORDER } from '../../src/ui/layout.ts';
+import { PANEL_ORDER, type PanelId } from '../../src/ui/layout.ts';
 import { LiveApp, type LiveControls } from '../../src/ui/live-app.tsx';
 import { loadFixture } from './fixtures.ts';
 import { waitFor } from './wait-for.ts';
@@ -114,21 +114,25 @@ test('a burst of 100 states renders a bounded number of frames, ending with the 
   app.unmount();
 });
 
-test('the frame fits the terminal at every size and focus, so ink never redraws the whole screen', async () => {
-  const sizes: [number, number][] = [[80, 24], [100, 30], [60, 20], [140, 40], [200, 60]];
-  for (const [columns, rows] of sizes) {
-    for (const focus of PANEL_ORDER) {
-      const app = render(
-        <LiveApp state$={concat(of(mid), NEVER)} controls={recordingControls()} columns={columns} rows={rows} initialFocus={focus} />,
-      );
-      await waitFor(() => (app.lastFrame() ?? '').includes('rlef train'), 'the first state');
-      const lines = stripVTControlCharacters(app.lastFrame() ?? '').split('\n');
-      const where = `${columns}×${rows} focus ${focus}`;
-      assert.ok(lines.length <= rows - 1, `${where}: ${lines.length} rows`);
-      for (const line of lines) assert.ok([...line].length <= columns, `${where}: too wide: ${line}`);
-      assert.match(lines.join('\n'), new RegExp(`▶ ${focus}`, 'i'), `${where}: focused panel shown`);
-      app.unmount();
-    }
+test('the frame fits small and large terminals in every focus, so ink never redraws the whole screen', async () => {
+  // Every focus on the small terminals, where the height budget bites; one each on large ones.
+  const cases: [number, number, PanelId][] = [
+    ...PANEL_ORDER.map((focus): [number, number, PanelId] => [80, 24, focus]),
+    ...PANEL_ORDER.map((focus): [number, number, PanelId] => [60, 20, focus]),
+    [140, 40, 'learning'],
+    [200, 60, 'episodes'],
+  ];
+  for (const [columns, rows, focus] of cases) {
+    const app = render(
+      <LiveApp state$={concat(of(mid), NEVER)} controls={recordingControls()} columns={columns} rows={rows} initialFocus={focus} />,
+    );
+    await waitFor(() => (app.lastFrame() ?? '').includes('rlef train'), 'the first state');
+    const lines = stripVTControlCharacters(app.lastFrame() ?? '').split('\n');
+    const where = `${columns}×${rows} focus ${focus}`;
+    assert.ok(lines.length <= rows - 1, `${where}: ${lines.length} rows`);
+    for (const line of lines) assert.ok([...line].length <= columns, `${where}: too wide: ${line}`);
+    assert.match(lines.join('\n'), new RegExp(`▶ ${focus}`, 'i'), `${where}: focused panel shown`);
+    app.unmount();
   }
 });
 
