@@ -17,6 +17,8 @@ export interface ProblemDraw {
 export interface Message {
   readonly role: 'user' | 'assistant';
   readonly content: string;
+  /** For the model's own messages: the generation that produced them (its exact token ids). */
+  readonly generation?: Generation;
 }
 
 /** What the policy returns for one turn. */
@@ -26,6 +28,8 @@ export interface Generation {
   readonly contextIds: Int32Array;
   /** The sampled tokens, end-of-turn token included when it was produced. */
   readonly responseIds: Int32Array;
+  /** True when the model ended its turn with a stop token (false when cut by the token budget). */
+  readonly endedTurn: boolean;
   /** log π_behaviour of each sampled token (temperature-1 distribution of the sampling weights). */
   readonly logprobs: Float32Array;
   /** Version of the weights that sampled this turn. */

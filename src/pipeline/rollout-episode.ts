@@ -87,7 +87,7 @@ export function rolloutEpisode(
                 feedback,
                 execMs: judged.execMs,
               };
-              const dialog: Message[] = [...state.dialog, { role: 'assistant', content: generation.text }];
+              const dialog: Message[] = [...state.dialog, { role: 'assistant', content: generation.text, generation }];
               if (feedback !== null) dialog.push({ role: 'user', content: feedback });
               return { dialog, turns: [...state.turns, turnRecord], done: feedback === null };
             };

@@ -25,6 +25,8 @@ export interface GenerateOptions {
   readonly stopTokens?: readonly number[];
   /** Seed of the sampler; row r draws from its own stream, `${seed}/${r}`. */
   readonly seed: number | string;
+  /** Per-row seeds (overriding `seed`): a row samples the same tokens whatever batch it is decoded in. */
+  readonly seeds?: readonly string[];
   /** Default true; false recomputes the whole prefix for every new token (the benchmark's baseline). */
   readonly useCache?: boolean;
 }
@@ -81,7 +83,7 @@ export async function generate(
     tokens: [],
     logProbs: [],
     samplingLogProbs: [],
-    random: seedrandom(`${options.seed}/${r}`),
+    random: seedrandom(options.seeds?.[r] ?? `${options.seed}/${r}`),
     done: undefined,
   }));
   // The whole layout so far, left-padded: ids, validity and positions per row.

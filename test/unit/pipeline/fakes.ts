@@ -25,6 +25,7 @@ export function generation(text: string, version = 0): Generation {
     text,
     contextIds: new Int32Array(4),
     responseIds: new Int32Array(text.length),
+    endedTurn: true,
     logprobs: new Float32Array(text.length),
     policyVersion: version,
     ms: 1,

@@ -1,0 +1,51 @@
+/** `rlef train`: run (or resume) an RLEF training pipeline. */
+import { type Command, InvalidArgumentError, Option } from 'commander';
+import { train } from '../../src/runtime/train.ts';
+import { DEFAULT_PIPELINE, REPO_ROOT, loadPipeline } from '../../src/runtime/load-pipeline.ts';
+import type { BackendPreference } from '../../src/policy/backend.ts';
+
+export function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('expected a positive integer');
+  return n;
+}
+
+function int(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n)) throw new InvalidArgumentError('expected an integer');
+  return n;
+}
+
+export function registerTrain(program: Command): void {
+  program
+    .command('train')
+    .description('train a policy with RLEF (multi-turn PPO on execution feedback); shows a live UI on a terminal')
+    .option('--pipeline <file>', 'pipeline file (a pipelines/*.ts config)', DEFAULT_PIPELINE)
+    .option('--out <dir>', 'run directory (default: runs/<pipeline>-<timestamp>)')
+    .option('--iterations <n>', 'total iterations of the run (overrides the pipeline)', positiveInt)
+    .option('--episodes <n>', 'episodes per iteration (overrides the pipeline)', positiveInt)
+    .option('--resume', 'continue the run in --out (or the newest run of the pipeline) from its last checkpoint', false)
+    .option('--seed <n>', 'seed of data order, sampling and initialisation', int, 1)
+    .addOption(
+      new Option('--backend <name>', 'tfjs backend').choices(['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']).default('auto'),
+    )
+    .option('--no-tui', 'plain progress lines instead of the live terminal UI')
+    .option('--json', 'one JSON metrics object per iteration on stdout', false)
+    .action(async (opts: { pipeline: string; out?: string; iterations?: number; episodes?: number; resume: boolean; seed: number; backend: BackendPreference; tui: boolean; json: boolean }) => {
+      const pipeline = await loadPipeline(opts.pipeline);
+      const summary = await train({
+        pipeline,
+        root: REPO_ROOT,
+        ...(opts.out === undefined ? {} : { out: opts.out }),
+        ...(opts.iterations === undefined ? {} : { iterations: opts.iterations }),
+        ...(opts.episodes === undefined ? {} : { overrides: { episodesPerIteration: opts.episodes } }),
+        resume: opts.resume,
+        seed: opts.seed,
+        backend: opts.backend,
+        reporter: opts.json ? 'json' : opts.tui ? 'tui' : 'plain',
+        stdout: process.stdout,
+        stderr: process.stderr,
+      });
+      process.stderr.write(`[run] ${summary.runDir}: ${summary.nextIteration} iterations done${summary.stoppedEarly ? ' (stopped early; --resume continues)' : ''}\n`);
+    });
+}

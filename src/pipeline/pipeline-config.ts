@@ -1,0 +1,63 @@
+/**
+ * The typed, declarative description of a runnable pipeline (`pipelines/*.ts` export one as
+ * default). Composition and settings only: the runtime builds the stages from it.
+ * Paths are relative to the repository root unless absolute.
+ */
+import type { ModelConfig } from '../policy/config.ts';
+import type { PpoOptions } from '../runtime/ppo-learner.ts';
+import type { FeedbackMode } from '../runtime/feedback-policy.ts';
+
+export interface PipelineConfig {
+  readonly name: string;
+  readonly description: string;
+  readonly data: {
+    /** Problems to train on (any format `rlef judge` reads). */
+    readonly train: string;
+    /** Held-out problems for the evaluation at the end of the run (optional). */
+    readonly heldout?: string;
+  };
+  /** Where the policy starts: a checkpoint folder (ours or a Hugging Face Llama folder), or a fresh model. */
+  readonly model:
+    | { readonly checkpoint: string; readonly fallback?: { readonly config: ModelConfig; readonly seed: number } }
+    | { readonly config: ModelConfig; readonly seed: number };
+  readonly rollout: {
+    readonly maxTurns: number;
+    readonly temperature: number;
+    readonly topP: number;
+    readonly maxNewTokens: number;
+    /** Episodes in flight at once. */
+    readonly concurrency: number;
+    /** Most turns decoded together. */
+    readonly maxGenerationBatch: number;
+    readonly feedback: FeedbackMode;
+  };
+  readonly training: {
+    readonly iterations: number;
+    readonly episodesPerIteration: number;
+    readonly maxPolicyLag: number;
+    readonly lr: number;
+    readonly criticLr: number;
+    readonly weightDecay: number;
+    readonly warmupSteps: number;
+    readonly maxGradNorm: number;
+    readonly ppo: Partial<PpoOptions>;
+    /** Save a checkpoint every this many iterations (and always at the end or on a graceful stop). */
+    readonly checkpointEvery: number;
+  };
+  readonly exec: {
+    readonly workers: number;
+  };
+  /** Held-out evaluation at the end of the run (skipped without `data.heldout`). */
+  readonly evaluation?: {
+    readonly rollouts: number;
+    readonly temperature: number;
+    readonly topP: number;
+    readonly maxTurns: number;
+    readonly limit?: number;
+  };
+}
+
+/** Identity with type checking: `export default definePipeline({ … })`. */
+export function definePipeline(config: PipelineConfig): PipelineConfig {
+  return config;
+}

@@ -1,0 +1,307 @@
+/**
+ * `rlef train`: builds every resource of a run from a pipeline config (backend, problems, pool,
+ * policy, reference, critic, optimizers, trajectory log, reporter), runs the training loop, and
+ * disposes of everything. Checkpoints every N iterations and on a graceful stop (q, SIGINT,
+ * SIGTERM: the iterations already started finish, their rows are flushed, a checkpoint is saved);
+ * `resume` continues from the newest checkpoint in a new trajectory segment.
+ */
+import { appendFile, mkdir, readdir, writeFile, access } from 'node:fs/promises';
+import { basename, join, resolve } from 'node:path';
+import { BehaviorSubject, Subject, concatMap, from, interval, map, type Observable } from 'rxjs';
+import { selectBackend, type BackendPreference } from '../policy/backend.ts';
+import { Critic } from '../policy/critic.ts';
+import { AdamW } from '../policy/optimizer.ts';
+import { chatTemplateFor } from '../policy/chat.ts';
+import type { LlamaModel } from '../policy/model.ts';
+import { createExecutionPool } from '../exec/pool.ts';
+import { extractCode, initialPrompt } from '../exec/feedback.ts';
+import { loadProblems } from '../problems/load.ts';
+import { assembleSolution } from '../problems/solution.ts';
+import type { PipelineConfig } from '../pipeline/pipeline-config.ts';
+import { problemOrder } from '../pipeline/problem-order.ts';
+import { trainingLoop, type LoopEvent } from '../pipeline/training-loop.ts';
+import type { Episode } from '../pipeline/episode.ts';
+import type { JudgePort, LearnerPort, UpdateResult } from '../pipeline/ports.ts';
+import { fromAbortable } from '../pipeline/from-abortable.ts';
+import { RunStateTracker } from '../pipeline/run-state-tracker.ts';
+import type { IterationMetrics, RunState } from '../pipeline/run-state.ts';
+import { episodeRows } from '../pipeline/turn-rows.ts';
+import { TrajectoryWriter } from '../store/trajectory-writer.ts';
+import { createReporter, type ReporterMode } from '../ui/create-reporter.ts';
+import { feedbackPolicy } from './feedback-policy.ts';
+import { loadPolicy } from './load-policy.ts';
+import { PolicyService } from './policy-service.ts';
+import { PpoLearner } from './ppo-learner.ts';
+import { latestRunCheckpoint, restoreRunCheckpoint, saveRunCheckpoint, type RunCheckpointState } from './run-checkpoints.ts';
+import { UsageError } from './errors.ts';
+
+export interface TrainOptions {
+  readonly pipeline: PipelineConfig;
+  /** Repository root: relative data and checkpoint paths resolve against it. */
+  readonly root: string;
+  readonly out?: string;
+  readonly iterations?: number;
+  readonly resume: boolean;
+  readonly seed: number;
+  readonly backend: BackendPreference;
+  readonly reporter: ReporterMode;
+  readonly stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  readonly stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  /** Test hook: overrides of the pipeline's training sizes. */
+  readonly overrides?: { readonly episodesPerIteration?: number; readonly checkpointEvery?: number; readonly concurrency?: number };
+}
+
+export interface TrainSummary {
+  readonly runDir: string;
+  readonly iterationsRun: number;
+  readonly nextIteration: number;
+  readonly history: readonly IterationMetrics[];
+  readonly stoppedEarly: boolean;
+}
+
+/** Runs (or resumes) a training run; resolves when it has ended and everything is released. */
+export async function train(options: TrainOptions): Promise<TrainSummary> {
+  const pipeline = options.pipeline;
+  const log = (line: string): void => void options.stderr.write(`${line}\n`);
+  const runDir = await chooseRunDir(options);
+  await mkdir(runDir, { recursive: true });
+  const iterations = options.iterations ?? pipeline.training.iterations;
+  const perIteration = options.overrides?.episodesPerIteration ?? pipeline.training.episodesPerIteration;
+  const checkpointEvery = options.overrides?.checkpointEvery ?? pipeline.training.checkpointEvery;
+  const concurrency = options.overrides?.concurrency ?? pipeline.rollout.concurrency;
+
+  const backend = await selectBackend(options.backend, { log });
+  const problems = await loadProblems(resolve(options.root, pipeline.data.train));
+  log(`[data] ${problems.length} training problems from ${pipeline.data.train}`);
+  const pool = await createExecutionPool({ workers: pipeline.exec.workers });
+  const disposables: { dispose(): void }[] = [];
+  try {
+    const loaded = await loadPolicy(pipeline.model, options.root);
+    const policy = loaded.model;
+    disposables.push(policy);
+    log(`[policy] ${loaded.source}: ${parameterCount(policy).toLocaleString('en-US')} parameters, context ${policy.config.maxContext}`);
+    const reference = policy.clone({ trainable: false });
+    disposables.push(reference);
+    const critic = new Critic(policy, { seed: options.seed });
+    disposables.push(critic);
+    const ppo = pipeline.training.ppo;
+    const stepsPerIteration = (ppo.epochs ?? 1) * (ppo.minibatches ?? 4);
+    const schedule = { warmupSteps: pipeline.training.warmupSteps, totalSteps: iterations * stepsPerIteration, decay: 'constant' as const };
+    const common = { weightDecay: pipeline.training.weightDecay, maxGradNorm: pipeline.training.maxGradNorm, schedule };
+    const policyOptimizer = new AdamW(policy.getWeights(), { lr: pipeline.training.lr, ...common });
+    const criticOptimizer = new AdamW(critic.getWeights(), { lr: pipeline.training.criticLr, ...common });
+    disposables.push(policyOptimizer, criticOptimizer);
+    const parts = { policy, critic, policyOptimizer, criticOptimizer, tokenizer: loaded.tokenizer };
+
+    let resumed: RunCheckpointState | null = null;
+    if (options.resume) {
+      const latest = await latestRunCheckpoint(runDir);
+      if (latest !== null) {
+        resumed = await restoreRunCheckpoint(latest, parts);
+        log(`[run] resuming ${runDir} at iteration ${resumed.nextIteration} from ${basename(latest)}`);
+      } else {
+        log(`[run] ${runDir} has no checkpoint yet: starting from iteration 0`);
+      }
+    }
+    const runId = resumed?.runId ?? basename(runDir);
+    const seed = resumed?.seed ?? options.seed;
+    const startIteration = resumed?.nextIteration ?? 0;
+    let version = resumed?.policyVersion ?? 0;
+    await writeFile(
+      join(runDir, 'run.json'),
+      `${JSON.stringify({ runId, pipeline: pipeline.name, seed, backend: backend.backend, iterations, episodesPerIteration: perIteration, source: loaded.source }, null, 2)}\n`,
+    );
+
+    const lag = pipeline.training.maxPolicyLag;
+    const behaviour: LlamaModel = lag === 0 ? policy : policy.clone({ trainable: false });
+    if (behaviour !== policy) disposables.push(behaviour);
+    const template = chatTemplateFor(loaded.tokenizer);
+    const service = new PolicyService(
+      behaviour,
+      { template, sampling: pipeline.rollout, maxBatch: pipeline.rollout.maxGenerationBatch },
+      version,
+    );
+    const judge: JudgePort = { judge: (request) => fromAbortable((signal) => pool.judge(request, signal)) };
+    const learner = new PpoLearner(
+      { policy, reference, critic, policyOptimizer, criticOptimizer },
+      { ...ppo, seed, recomputeOldLogp: lag > 0 },
+      (v) => {
+        version = v;
+        if (behaviour !== policy) behaviour.setWeights(policy.exportWeights());
+        service.setPolicy(behaviour, v);
+      },
+      version,
+    );
+
+    const writer = await TrajectoryWriter.openSegment(join(runDir, 'trajectories'));
+    const tracker = new RunStateTracker(
+      { id: runId, mode: 'train', pipeline: pipeline.name, backend: backend.backend, outDir: runDir, startedAt: Date.now() },
+      { iterations, episodesPerIteration: perIteration, startIteration, maxTurns: pipeline.rollout.maxTurns, history: resumed?.history ?? [] },
+    );
+    const state$ = new BehaviorSubject<RunState>(tracker.current);
+    const stop$ = new Subject<void>();
+    const paused$ = new BehaviorSubject<boolean>(false);
+    let stopping = false;
+    const requestStop = (why: string): void => {
+      if (stopping) return;
+      stopping = true;
+      log(`[run] ${why}: finishing the iterations in flight, then saving a checkpoint`);
+      state$.next(tracker.status('stopping', `${why}: finishing the iterations in flight`, Date.now()));
+      paused$.next(false);
+      stop$.next();
+    };
+    const onSignal = (signal: NodeJS.Signals): void => {
+      if (stopping) {
+        log(`[run] second ${signal}: exiting now (the last checkpoint stays valid)`);
+        process.exit(130);
+      }
+      requestStop(signal);
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    const reporter = createReporter(state$, {
+      mode: options.reporter,
+      stdout: options.stdout,
+      stderr: options.stderr,
+      controls: {
+        stop: () => requestStop('stop requested'),
+        togglePause: () => {
+          paused$.next(!paused$.value);
+          state$.next(tracker.status(paused$.value ? 'paused' : 'running', paused$.value ? 'paused' : 'running', Date.now()));
+        },
+      },
+    });
+
+    // Every update: write its rows (one record batch), then checkpoint when due, before the next iteration starts.
+    let consumed = startIteration * perIteration;
+    let lastSaved = startIteration;
+    const save = async (): Promise<void> => {
+      const nextIteration = Math.floor(consumed / perIteration);
+      if (nextIteration <= lastSaved) return;
+      await saveRunCheckpoint(runDir, parts, {
+        runId,
+        pipeline: pipeline.name,
+        seed,
+        nextIteration,
+        policyVersion: version,
+        history: tracker.current.history,
+      });
+      lastSaved = nextIteration;
+    };
+    const persisting: LearnerPort = {
+      update: (batch: readonly Episode[]): Observable<UpdateResult> =>
+        learner.update(batch).pipe(
+          concatMap((result) =>
+            from(
+              (async () => {
+                await writer.write(batch.flatMap((e, i) => episodeRows(e, result.turnStats[i], { runId, split: 'train', now: Date.now() })));
+                consumed += batch.length;
+                const next = Math.floor(consumed / perIteration);
+                if (next > lastSaved && (next % checkpointEvery === 0 || next >= iterations || stopping)) await save();
+                return result;
+              })(),
+            ),
+          ),
+        ),
+    };
+
+    const loop = trainingLoop(
+      problemOrder(problems, { seed }),
+      { policy: service, judge, learner: persisting },
+      {
+        maxTurns: pipeline.rollout.maxTurns,
+        initialPrompt: (p) => initialPrompt(p.description),
+        extractCode: (text) => extractCode(text) ?? null,
+        feedback: feedbackPolicy(pipeline.rollout.feedback, { judge, problems, seed }),
+        program: assembleSolution,
+      },
+      { iterations, startIteration, episodesPerIteration: perIteration, concurrency, maxPolicyLag: lag, stop$, paused$ },
+    );
+    const metricsFile = join(runDir, 'metrics.jsonl');
+    const sampler = interval(1000)
+      .pipe(map(() => tracker.stages(stageStats(service, pool, tracker.current), Date.now())))
+      .subscribe((s) => state$.next(s));
+    state$.next(tracker.status('running', `training ${pipeline.name}`, Date.now()));
+    const iterationsBefore = tracker.current.history.length;
+    try {
+      await new Promise<void>((done, fail) => {
+        loop.subscribe({
+          next: (event: LoopEvent) => {
+            const { state, finished } = tracker.apply(event, Date.now());
+            state$.next(state);
+            if (finished !== null) void appendFile(metricsFile, `${JSON.stringify(finished)}\n`);
+          },
+          error: fail,
+          complete: done,
+        });
+      });
+      if (stopping) await save();
+      const nextIteration = Math.floor(consumed / perIteration);
+      state$.next(tracker.status('done', stopping ? `stopped at iteration ${nextIteration}` : 'done', Date.now()));
+      return {
+        runDir,
+        iterationsRun: tracker.current.history.length - iterationsBefore,
+        nextIteration,
+        history: tracker.current.history,
+        stoppedEarly: stopping && nextIteration < iterations,
+      };
+    } catch (error) {
+      state$.next(tracker.status('failed', error instanceof Error ? error.message : String(error), Date.now()));
+      throw error;
+    } finally {
+      sampler.unsubscribe();
+      state$.complete();
+      await reporter.waitUntilExit();
+      await writer.close();
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    }
+  } finally {
+    for (const d of disposables.reverse()) d.dispose();
+    await pool.close();
+  }
+}
+
+function stageStats(service: PolicyService, pool: { stats(): { running: number; queued: number; completed: number } }, state: RunState): RunState['stages'] {
+  const elapsed = Math.max(1, state.progress.elapsedMs);
+  const p = pool.stats();
+  return {
+    generation: { tokensPerSec: (service.stats.tokens * 1000) / elapsed, busyMs: service.stats.busyMs, tokens: service.stats.tokens },
+    execution: { runsPerSec: (p.completed * 1000) / elapsed, busyMs: 0, running: p.running, queued: p.queued, sandboxErrors: 0 },
+    training: { busyMs: 0, updates: state.history.length },
+    queues: { generate: service.stats.queued, execute: p.queued, batcher: 0 },
+  };
+}
+
+function parameterCount(model: LlamaModel): number {
+  let n = 0;
+  for (const v of model.getWeights().values()) n += v.size;
+  return n;
+}
+
+/** The run directory: `--out`, the newest run of the pipeline (resume), or a new timestamped one. */
+async function chooseRunDir(options: TrainOptions): Promise<string> {
+  const runs = resolve(options.root, 'runs');
+  if (options.out !== undefined) {
+    const dir = resolve(options.out);
+    if (!options.resume && (await exists(join(dir, 'run.json')))) {
+      throw new UsageError(`${dir} already holds a run: pass --resume to continue it, or choose another --out`);
+    }
+    return dir;
+  }
+  if (options.resume) {
+    const names = (await readdir(runs).catch(() => [] as string[])).filter((n) => n.startsWith(`${options.pipeline.name}-`)).sort();
+    const last = names.at(-1);
+    if (last === undefined) throw new UsageError(`no run of ${options.pipeline.name} under ${runs} to resume; pass --out DIR`);
+    return join(runs, last);
+  }
+  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '').replace('T', '-');
+  return join(runs, `${options.pipeline.name}-${stamp}`);
+}
+
+async function exists(path: string): Promise<boolean> {
+  return access(path).then(
+    () => true,
+    () => false,
+  );
+}
