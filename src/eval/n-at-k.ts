@@ -30,7 +30,8 @@
  * fits in the budget behind fewer than n unsolved public-passing rollouts. The non-solved
  * rollouts ahead of it are a uniformly random subset of a size whose law is hypergeometric-like,
  * and the solved rollout itself is uniform among the solved ones; a dynamic programme over
- * (subset size, public passes, turns) gives the exact probability in O(N·k²·n) time.
+ * (subset size, turns), run separately for the rollouts that failed and those that passed the
+ * public tests, gives the exact probability in O(N·k² + k²·n) time.
  */
 
 /** What the n@k estimator needs to know about one rollout. */
@@ -98,55 +99,86 @@ export function nAtK(rollouts: readonly RolloutOutcome[], n: number, k: number):
     );
   }
   const winners = rollouts.filter(isWinner);
-  const others = rollouts.filter((r) => !isWinner(r));
-  const total = rollouts.length;
   const cS = winners.length;
   if (cS === 0) return 0;
-  const m = others.length;
-
-  // Mass of random l-subsets of `others` by (l, public passes j < n, turns t < k), each layer l
-  // normalised by C(i, l) as items are added, so no binomial coefficient is ever formed.
+  const total = rollouts.length;
+  // Non-winners: failing the public tests (never submitted) or passing them unsolved.
+  const failing = rollouts.filter((r) => !r.passedPublic).map((r) => r.turns);
+  const passing = rollouts.filter((r) => r.passedPublic && !r.solved).map((r) => r.turns);
+  const m = failing.length + passing.length;
   const maxL = Math.min(m, k - 1);
-  const jn = n;
-  const tk = k;
-  const at = (l: number, j: number, t: number): number => (l * jn + j) * tk + t;
-  const w = new Float64Array((maxL + 1) * jn * tk);
-  w[at(0, 0, 0)] = 1;
-  others.forEach((item, index) => {
-    const i = index; // items processed so far
-    const dj = item.passedPublic ? 1 : 0;
-    for (let l = Math.min(maxL, i + 1); l >= 0; l--) {
-      const keep = (i + 1 - l) / (i + 1);
-      const take = l / (i + 1);
-      for (let j = jn - 1; j >= 0; j--) {
-        for (let t = tk - 1; t >= 0; t--) {
-          let v = w[at(l, j, t)]! * keep;
-          if (l > 0 && j - dj >= 0 && t - item.turns >= 0) v += w[at(l - 1, j - dj, t - item.turns)]! * take;
-          w[at(l, j, t)] = v;
-        }
-      }
+
+  // Turn distributions of uniformly random a-subsets of the failing rollouts (a < k) and
+  // b-subsets of the passing ones (b < n: n of them would use up the submissions).
+  const failingByTurns = subsetTurnDistributions(failing, Math.min(failing.length, k - 1), k);
+  const passingByTurns = subsetTurnDistributions(passing, Math.min(passing.length, n - 1), k);
+
+  // fits[x]: fraction of winners with at most x turns, for x = 0..k.
+  const fits = new Float64Array(k + 1);
+  for (const r of winners) if (r.turns <= k) fits[r.turns]! += 1 / cS;
+  for (let x = 1; x <= k; x++) fits[x]! += fits[x - 1]!;
+
+  // tail[b][x]: chance that b passing rollouts plus x turns already spent leave room for the winner.
+  const tail = passingByTurns.map((dist) => {
+    const row = new Float64Array(k);
+    for (let x = 0; x < k; x++) {
+      let sum = 0;
+      for (let t = 0; x + t < k; t++) sum += dist[t]! * fits[k - x - t]!;
+      row[x] = sum;
     }
+    return row;
   });
 
-  // Fraction of winners with at most x turns, for x = 0..k.
-  const fitting = new Float64Array(k + 1);
-  for (const r of winners) if (r.turns <= k) fitting[r.turns]! += 1;
-  for (let x = 1; x <= k; x++) fitting[x]! += fitting[x - 1]!;
-
   // P(L = l): l non-winners precede the first winner; P(L = 0) = cS / N and
-  // P(L = l + 1) / P(L = l) = (m − l) / (N − 1 − l).
+  // P(L = l + 1) / P(L = l) = (m − l) / (N − 1 − l). Given L = l, those l are a uniformly
+  // random l-subset of the non-winners, split a + b between failing and passing.
+  const logFactorial = logFactorials(Math.max(m, 1));
+  const logChoose = (x: number, y: number): number => logFactorial[x]! - logFactorial[y]! - logFactorial[x - y]!;
   let success = 0;
   let pL = cS / total;
   for (let l = 0; l <= maxL; l++) {
-    let inner = 0;
-    for (let j = 0; j < jn; j++) {
-      for (let t = 0; t < tk; t++) {
-        const mass = w[at(l, j, t)]!;
-        if (mass !== 0) inner += mass * (fitting[k - t]! / cS);
-      }
+    for (let b = Math.max(0, l - failing.length); b <= Math.min(l, passing.length, n - 1); b++) {
+      const a = l - b;
+      const f = failingByTurns[a];
+      const h = tail[b];
+      if (f === undefined || h === undefined) continue;
+      const split = Math.exp(logChoose(failing.length, a) + logChoose(passing.length, b) - logChoose(m, l));
+      let inner = 0;
+      for (let t = 0; t < k; t++) inner += f[t]! * h[t]!;
+      success += pL * split * inner;
     }
-    success += pL * inner;
     if (l < maxL) pL *= (m - l) / (total - 1 - l);
   }
   return Math.min(1, Math.max(0, success));
+}
+
+/**
+ * dist[s][t]: probability that a uniformly random s-subset of the rollouts with these turn
+ * counts uses t turns in all, for s ≤ maxSize and t < k (heavier subsets are dropped). Layers
+ * stay normalised as rollouts are added (weight (i + 1 − s)/(i + 1) to leave the new one out,
+ * s/(i + 1) to take it), so no binomial coefficient is formed.
+ */
+function subsetTurnDistributions(turns: readonly number[], maxSize: number, k: number): Float64Array[] {
+  const dist = Array.from({ length: maxSize + 1 }, () => new Float64Array(k));
+  dist[0]![0] = 1;
+  let seen = 0;
+  turns.forEach((u, i) => {
+    seen += u;
+    for (let s = Math.min(maxSize, i + 1); s >= 1; s--) {
+      const keep = (i + 1 - s) / (i + 1);
+      const take = s / (i + 1);
+      const row = dist[s]!;
+      const below = dist[s - 1]!;
+      // Every rollout uses at least one turn, so an s-subset uses at least s.
+      for (let t = Math.min(k - 1, seen); t >= s; t--) row[t] = row[t]! * keep + (t >= u ? below[t - u]! * take : 0);
+    }
+  });
+  return dist;
+}
+
+/** log(i!) for i = 0..n, by summing logarithms (relative error ~1e-15 per term). */
+function logFactorials(n: number): Float64Array {
+  const out = new Float64Array(n + 1);
+  for (let i = 2; i <= n; i++) out[i] = out[i - 1]! + Math.log(i);
+  return out;
 }
