@@ -7,7 +7,7 @@
 import { Box, Text } from 'ink';
 import type { ReactNode } from 'react';
 import type { EpisodeSummary, RunState } from '../pipeline/run-state.ts';
-import { oneLine } from './format.ts';
+import { oneLine, truncate } from './format.ts';
 import { Panel, Row } from './panel.tsx';
 
 export interface EpisodesPanelProps {
@@ -16,6 +16,14 @@ export interface EpisodesPanelProps {
   readonly focused: boolean;
   /** Rows available below the title; `Infinity` shows every recent episode. */
   readonly rows: number;
+}
+
+/**
+ * Code and feedback flattened to one row and cut to the panel width here, in plain JS: ink
+ * measures every character of a text before truncating it, and whole programs are long.
+ */
+function snippet(text: string, width: number): string {
+  return truncate(oneLine(text), Math.max(1, width));
 }
 
 function verdictColour(verdict: string): 'green' | 'magenta' | 'red' {
@@ -53,13 +61,13 @@ function episodeRows(episode: EpisodeSummary, width: number, expanded: boolean):
       rows.push(
         <Row key={`code-${t}`}>
           <Text color="gray">{`  T${t + 1} code     `}</Text>
-          {turn.code === null ? <Text color="yellow">(no code)</Text> : oneLine(turn.code)}
+          {turn.code === null ? <Text color="yellow">(no code)</Text> : snippet(turn.code, width - 14)}
         </Row>,
       );
       rows.push(
         <Row key={`feedback-${t}`}>
           <Text color="gray">{'     feedback '}</Text>
-          {turn.feedback === null ? <Text color="gray">–</Text> : oneLine(turn.feedback)}
+          {turn.feedback === null ? <Text color="gray">–</Text> : snippet(turn.feedback, width - 14)}
         </Row>,
       );
     });
@@ -73,13 +81,13 @@ function episodeRows(episode: EpisodeSummary, width: number, expanded: boolean):
       <Box width={half} flexShrink={0}>
         <Text wrap="truncate-end">
           <Text color="gray">{'  code '}</Text>
-          {last?.code == null ? <Text color="yellow">(no code)</Text> : oneLine(last.code)}
+          {last?.code == null ? <Text color="yellow">(no code)</Text> : snippet(last.code, half - 7)}
         </Text>
       </Box>
       <Box flexGrow={1} flexShrink={1} marginLeft={1}>
         <Text wrap="truncate-end">
           <Text color="gray">feedback </Text>
-          {feedback === null ? <Text color="gray">–</Text> : oneLine(feedback)}
+          {feedback === null ? <Text color="gray">–</Text> : snippet(feedback, width - half - 10)}
         </Text>
       </Box>
     </Box>,

@@ -28,7 +28,7 @@ export interface LiveControls {
 export interface LiveAppProps {
   readonly state$: Observable<RunState>;
   readonly controls: LiveControls;
-  /** Least time between two frames, in ms (default 100: at most 10 renders a second). */
+  /** Least time between two frames, in ms (default 200: at most 5 renders a second). */
   readonly frameMs?: number;
   /** Scheduler of the frame throttle; tests pass a virtual-time one. */
   readonly scheduler?: SchedulerLike;

@@ -26,7 +26,7 @@ export interface LiveUiOptions {
   readonly stdout?: NodeJS.WriteStream;
   readonly stdin?: NodeJS.ReadStream;
   readonly stderr?: NodeJS.WriteStream;
-  /** Least time between two frames, in ms (default 100). */
+  /** Least time between two frames, in ms (default 200, i.e. at most 5 frames a second). */
   readonly frameMs?: number;
   readonly scheduler?: SchedulerLike;
   readonly initialFocus?: PanelId;
