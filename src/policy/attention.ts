@@ -40,36 +40,44 @@ function at<T>(list: readonly T[], i: number): T {
 }
 
 /**
- * Attention for `x` = [batch · (nHeads + 2·nKvHeads), T, headDim] (roped queries and keys, then
- * values, per sequence) with an additive `bias` broadcastable to [batch, nHeads, T, T] (0 where a
- * query may attend, −1e9 where not). Returns [batch · nHeads, T, headDim].
+ * Attention for `x` = [batch · (nHeads + 2·nKvHeads), T, headDim] (queries — already roped and
+ * scaled by 1/√headDim — then roped keys, then values, per sequence) with an additive `bias`
+ * broadcastable to [batch, nHeads, T, T] (0 where a query may attend, −1e9 where not).
+ * Returns [batch · nHeads, T, headDim].
+ *
+ * The backward pass never transposes a [T, T] matrix (on wasm a transpose moves ≈ 100 M floats/s):
+ * dQ = dS·K, dKᵀ = Qᵀ·dS, dVᵀ = dOᵀ·P and dP = dO·Vᵀ are all plain products of tensors at hand,
+ * and only the [hd, T] results for keys and values are transposed back, in one batch.
  */
 export function attention(x: tf.Tensor3D, bias: tf.Tensor4D, layout: HeadLayout): tf.Tensor3D {
-  const { batch, nHeads, headDim } = layout;
-  const [, t] = x.shape;
-  const scale = 1 / Math.sqrt(headDim);
+  const { batch, nHeads, nKvHeads } = layout;
+  const [rows, t, hd] = x.shape;
   const idx = indices(layout);
   const pairs = batch * nHeads;
+  const nh = nHeads + 2 * nKvHeads;
   const op = customOp<tf.Tensor3D>(([xi, bi], save) => {
     if (xi === undefined || bi === undefined) throw new Error('attention needs two inputs');
+    const xT = tf.transpose(xi, [0, 2, 1]);
     const parts = tf.unstack(xi) as tf.Tensor2D[];
-    const partsT = tf.unstack(tf.transpose(xi, [0, 2, 1])) as tf.Tensor2D[];
+    const partsT = tf.unstack(xT) as tf.Tensor2D[];
     const scores: tf.Tensor2D[] = [];
     for (let p = 0; p < pairs; p++) scores.push(tf.matMul(at(parts, at(idx.q, p)), at(partsT, at(idx.k, p))));
     const s = tf.reshape(tf.stack(scores), [batch, nHeads, t, t]);
-    const probs = tf.reshape(tf.softmax(tf.add(tf.mul(s, scale), bi)), [pairs, t, t]);
-    save([xi, probs]);
+    const probs = tf.reshape(tf.softmax(tf.add(s, bi)), [pairs, t, t]);
+    save([xi, xT, probs]);
     const pl = tf.unstack(probs) as tf.Tensor2D[];
     const outs: tf.Tensor2D[] = [];
     for (let p = 0; p < pairs; p++) outs.push(tf.matMul(at(pl, p), at(parts, at(idx.v, p))));
     return {
       value: tf.stack<tf.Tensor2D>(outs) as tf.Tensor3D,
       gradFunc: (dy, saved) => {
-        const [sx, sp] = saved as [tf.Tensor3D, tf.Tensor3D];
+        const [sx, sxT, sp] = saved as [tf.Tensor3D, tf.Tensor3D, tf.Tensor3D];
         const dyl = tf.unstack(dy) as tf.Tensor2D[];
+        const dyT = tf.unstack(tf.transpose(dy, [0, 2, 1])) as tf.Tensor2D[];
         const xs = tf.unstack(sx) as tf.Tensor2D[];
-        const xsT = tf.unstack(tf.transpose(sx, [0, 2, 1])) as tf.Tensor2D[];
-        const pT = tf.unstack(tf.transpose(sp, [0, 2, 1])) as tf.Tensor2D[];
+        const xsT = tf.unstack(sxT) as tf.Tensor2D[];
+        const pl = tf.unstack(sp) as tf.Tensor2D[];
+        // Gradients per fused head: queries as [T, hd], keys and values transposed, [hd, T].
         const grads = new Map<number, tf.Tensor2D[]>();
         const addGrad = (i: number, g: tf.Tensor2D): void => {
           const list = grads.get(i);
@@ -79,23 +87,26 @@ export function attention(x: tf.Tensor3D, bias: tf.Tensor4D, layout: HeadLayout)
         const dps: tf.Tensor2D[] = [];
         for (let p = 0; p < pairs; p++) {
           dps.push(tf.matMul(at(dyl, p), at(xsT, at(idx.v, p))));
-          addGrad(at(idx.v, p), tf.matMul(at(pT, p), at(dyl, p)));
+          addGrad(at(idx.v, p), tf.matMul(at(dyT, p), at(pl, p)));
         }
         const dp = tf.stack(dps);
-        // softmax backward: dS = P ⊙ (dP − rowsum(dP ⊙ P)), times the 1/√d scale
-        const ds = tf.mul(tf.mul(sp, tf.sub(dp, tf.sum(tf.mul(dp, sp), -1, true))), scale);
-        const dsl = tf.unstack(ds) as tf.Tensor2D[];
-        const dsT = tf.unstack(tf.transpose(ds, [0, 2, 1])) as tf.Tensor2D[];
+        // softmax backward: dS = P ⊙ (dP − rowsum(dP ⊙ P))
+        const dsl = tf.unstack(tf.mul(sp, tf.sub(dp, tf.sum(tf.mul(dp, sp), -1, true)))) as tf.Tensor2D[];
         for (let p = 0; p < pairs; p++) {
           addGrad(at(idx.q, p), tf.matMul(at(dsl, p), at(xs, at(idx.k, p))));
-          addGrad(at(idx.k, p), tf.matMul(at(dsT, p), at(xs, at(idx.q, p))));
+          addGrad(at(idx.k, p), tf.matMul(at(xsT, at(idx.q, p)), at(dsl, p)));
         }
-        const dx: tf.Tensor2D[] = [];
-        for (let i = 0; i < xs.length; i++) {
+        const total = (i: number): tf.Tensor2D => {
           const list = grads.get(i) ?? [];
-          dx.push(list.length === 1 ? at(list, 0) : tf.addN(list));
-        }
-        return [tf.stack(dx), tf.zerosLike(bi)];
+          return list.length === 1 ? at(list, 0) : tf.addN<tf.Tensor2D>(list);
+        };
+        const kvIds: number[] = [];
+        for (let i = 0; i < rows; i++) if (i % nh >= nHeads) kvIds.push(i);
+        const kv = tf.unstack(tf.transpose(tf.stack(kvIds.map(total)), [0, 2, 1])) as tf.Tensor2D[];
+        const dx: tf.Tensor2D[] = [];
+        let k = 0;
+        for (let i = 0; i < rows; i++) dx.push(i % nh < nHeads ? total(i) : at(kv, k++));
+        return [tf.reshape(tf.stack(dx), [rows, t, hd]), tf.zerosLike(bi)];
       },
     };
   });
@@ -104,7 +115,7 @@ export function attention(x: tf.Tensor3D, bias: tf.Tensor4D, layout: HeadLayout)
 
 /**
  * The same attention written the obvious way (batched products with transpose flags, built-in
- * gradients), kept only as the benchmark's naive baseline.
+ * gradients), kept as the benchmark's naive baseline and as a reference for the tests.
  */
 export function attentionNaive(x: tf.Tensor3D, bias: tf.Tensor4D, layout: HeadLayout): tf.Tensor3D {
   const { batch, nHeads, nKvHeads, headDim } = layout;
@@ -116,12 +127,12 @@ export function attentionNaive(x: tf.Tensor3D, bias: tf.Tensor4D, layout: HeadLa
   const q = tf.slice(x4, [0, 0, 0, 0], [batch, nHeads, t, headDim]);
   const k = expand(tf.slice(x4, [0, nHeads, 0, 0], [batch, nKvHeads, t, headDim]));
   const v = expand(tf.slice(x4, [0, nHeads + nKvHeads, 0, 0], [batch, nKvHeads, t, headDim]));
-  const s = tf.add(tf.mul(tf.matMul(q, k, false, true), 1 / Math.sqrt(headDim)), bias);
+  const s = tf.add(tf.matMul(q, k, false, true), bias);
   return tf.reshape<tf.Rank.R3>(tf.matMul(tf.softmax(s), v), [batch * nHeads, t, headDim]);
 }
 
 /**
- * Decode-time attention against cached keys and values: `q` [batch · nHeads, Tq, hd], `kT`
+ * Decode-time attention against cached keys and values: `q` [batch · nHeads, Tq, hd] (scaled), `kT`
  * [batch · nHeads, hd, Tk] and `v` [batch · nHeads, Tk, hd] (key/value heads already repeated for
  * grouped queries), `bias` broadcastable to [batch, nHeads, Tq, Tk]. No gradient.
  */
@@ -132,10 +143,10 @@ export function attentionCached(
   bias: tf.Tensor4D,
   layout: HeadLayout,
 ): tf.Tensor3D {
-  const { batch, nHeads, headDim } = layout;
+  const { batch, nHeads } = layout;
   const [pairs, tq] = q.shape;
   const tk = v.shape[1];
   const s = tf.reshape(tf.matMul(q, kT), [batch, nHeads, tq, tk]);
-  const p = tf.reshape(tf.softmax(tf.add(tf.mul(s, 1 / Math.sqrt(headDim)), bias)), [pairs, tq, tk]);
+  const p = tf.reshape(tf.softmax(tf.add(s, bias)), [pairs, tq, tk]);
   return tf.matMul(p, v);
 }

@@ -11,7 +11,7 @@ import * as tf from '@tensorflow/tfjs';
 import { validateConfig, type ModelConfig } from './config.ts';
 import { attention, attentionCached, attentionNaive, type HeadLayout } from './attention.ts';
 import { attentionBias } from './masks.ts';
-import { embed, matmul2d, oneHot, rmsNorm, swiglu } from './ops.ts';
+import { embed, matmul2d, matmulConst, oneHot, rmsNorm, swiglu } from './ops.ts';
 import { inverseFrequencies, ropeTables, rotateHalfMatrix } from './rope.ts';
 import type { NamedTensor } from './safetensors.ts';
 import { KvCache } from './kv-cache.ts';
@@ -149,7 +149,8 @@ export class LlamaModel {
     const nh = c.nHeads + 2 * c.nKvHeads;
     const n = b.batch * b.length;
     const qkv = this.mm(h, this.w(`layers.${i}.wqkv`) as tf.Tensor2D);
-    const rot = this.mm(tf.reshape(qkv, [n * nh, c.headDim]), this.rotate);
+    const flat = tf.reshape<tf.Rank.R2>(qkv, [n * nh, c.headDim]);
+    const rot = this.impl === 'fast' ? matmulConst(flat, this.rotate) : tf.matMul(flat, this.rotate);
     const roped = tf.add(tf.mul(qkv, cos), tf.mul(tf.reshape(rot, [n, nh * c.headDim]), sin));
     return tf.transpose(tf.reshape(roped, [b.batch, b.length, nh, c.headDim]), [0, 2, 1, 3]);
   }
@@ -170,7 +171,7 @@ export class LlamaModel {
   private tables(b: ForwardBatch, past: number): [tf.Tensor2D, tf.Tensor2D] {
     const c = this.config;
     const positions = b.positions ?? Int32Array.from({ length: b.batch * b.length }, (_, k) => past + (k % b.length));
-    const t = ropeTables(positions, this.invFreq, c.nHeads + c.nKvHeads, c.nKvHeads);
+    const t = ropeTables(positions, this.invFreq, { queries: c.nHeads, keys: c.nKvHeads, values: c.nKvHeads, queryScale: 1 / Math.sqrt(c.headDim) });
     const shape: [number, number] = [positions.length, t.width];
     return [tf.tensor2d(t.cos, shape), tf.tensor2d(t.sin, shape)];
   }

@@ -25,6 +25,18 @@ export function matmul2d(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
 }
 
 /**
+ * `a · b` where `b` is a constant that outlives the gradient computation (a kept tensor): only
+ * dA = dy · bᵀ is computed.
+ */
+export function matmulConst(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
+  const op = customOp<tf.Tensor2D>(([x], save) => {
+    save([]);
+    return { value: tf.matMul(x as tf.Tensor2D, b), gradFunc: (dy) => [tf.matMul(dy, tf.transpose(b))] };
+  });
+  return op(a);
+}
+
+/**
  * One-hot rows [ids, vocab] (or their transpose, [vocab, ids]) built on the host: the wasm
  * OneHot kernel of tfjs 4.22 writes integer bits into float32 outputs (1 reads as 1.4e-45).
  */

@@ -3,7 +3,8 @@
  * x' = x · cos + rotate_half(x) · sin, where rotate_half(x) = [−x₂, x₁] (the two halves of the
  * head) and cos/sin repeat the frequencies θ^(−2i/d) over both halves. rotate_half is a signed
  * permutation, applied as one [rows, hd] × [hd, hd] product on the fused QKV; the value heads get
- * cos = 1 and sin = 0 so one elementwise pass covers all of QKV.
+ * cos = 1 and sin = 0 so one elementwise pass covers all of QKV, and the query heads also carry
+ * attention's 1/√hd.
  */
 import * as tf from '@tensorflow/tfjs';
 
@@ -23,20 +24,26 @@ export function inverseFrequencies(headDim: number, theta: number): Float32Array
   return out;
 }
 
+/** Heads of the fused QKV, in order: queries (rotated and scaled), keys (rotated), values (as is). */
+export interface RopeHeads {
+  readonly queries: number;
+  readonly keys: number;
+  readonly values: number;
+  /** Multiplies the queries: attention's 1/√hd, applied here for free instead of on [T, T] scores. */
+  readonly queryScale: number;
+}
+
 /**
  * cos and sin tables for the fused QKV of `rows` tokens with the given positions: each
- * [rows, (nRoped + nPlain) · hd], where the first `nRoped` heads are rotated and the rest get
- * cos 1, sin 0.
+ * [rows, (queries + keys + values) · hd].
  */
-export function ropeTables(
-  positions: Int32Array,
-  invFreq: Float32Array,
-  nRoped: number,
-  nPlain: number,
-): { cos: Float32Array; sin: Float32Array; width: number } {
+export function ropeTables(positions: Int32Array, invFreq: Float32Array, heads: RopeHeads): { cos: Float32Array; sin: Float32Array; width: number } {
   const half = invFreq.length;
   const hd = 2 * half;
-  const width = (nRoped + nPlain) * hd;
+  const nRoped = heads.queries + heads.keys;
+  const width = (nRoped + heads.values) * hd;
+  const cq = new Float32Array(hd);
+  const sq = new Float32Array(hd);
   const cos = new Float32Array(positions.length * width);
   const sin = new Float32Array(positions.length * width);
   const c = new Float32Array(hd);
@@ -49,10 +56,15 @@ export function ropeTables(
       c[i] = c[i + half] = Math.cos(angle);
       s[i] = s[i + half] = Math.sin(angle);
     }
+    for (let i = 0; i < hd; i++) {
+      cq[i] = (c[i] ?? 0) * heads.queryScale;
+      sq[i] = (s[i] ?? 0) * heads.queryScale;
+    }
     const row = n * width;
     for (let h = 0; h < nRoped; h++) {
-      cos.set(c, row + h * hd);
-      sin.set(s, row + h * hd);
+      const query = h < heads.queries;
+      cos.set(query ? cq : c, row + h * hd);
+      sin.set(query ? sq : s, row + h * hd);
     }
     cos.fill(1, row + nRoped * hd, row + width);
   }
