@@ -24,17 +24,24 @@
  * the procedure reads at most k rollouts, and the first k of a random ordering of N i.i.d.
  * rollouts are k i.i.d. rollouts. With fewer rollouts it is still exact for the ordering model
  * provided no ordering runs out of rollouts before the outcome is settled
- * ({@link rolloutsNeeded}); 1@T from a single rollout per problem is such a case.
+ * ({@link rolloutsNeeded}); 1@t for t ≤ T from a single environment-made rollout per problem is
+ * such a case (unbiased too: every possible sample settles it).
  *
- * Computation: the procedure succeeds exactly when the first solved rollout of the ordering
- * fits in the budget behind fewer than n unsolved public-passing rollouts. The non-solved
- * rollouts ahead of it are a uniformly random subset of a size whose law is hypergeometric-like,
- * and the solved rollout itself is uniform among the solved ones; a dynamic programme over
+ * Computation: the procedure succeeds exactly when the first winner of the ordering (a rollout
+ * solved with its public tests passed) fits in the budget behind fewer than n unsolved
+ * public-passing rollouts. The non-winners ahead of it are a uniformly random subset (its size
+ * has a closed-form law), and the winner itself is uniform among the winners; a dynamic programme over
  * (subset size, turns), run separately for the rollouts that failed and those that passed the
  * public tests, gives the exact probability in O(N·k² + k²·n) time.
  */
 
-/** What the n@k estimator needs to know about one rollout. */
+import { bootstrapCI } from './bootstrap.ts';
+import type { BootstrapInterval, BootstrapOptions } from './bootstrap.ts';
+
+/**
+ * What the n@k estimator needs to know about one rollout. From stored trajectories: `turns` is
+ * `num_turns`, `passedPublic` is the final row's `verdict === 'passed'`, `solved` is `solved`.
+ */
 export interface RolloutOutcome {
   /** Model responses the rollout used (≥ 1). */
   readonly turns: number;
@@ -181,4 +188,26 @@ function logFactorials(n: number): Float64Array {
   const out = new Float64Array(n + 1);
   for (let i = 2; i <= n; i++) out[i] = out[i - 1]! + Math.log(i);
   return out;
+}
+
+/** n@k over a benchmark: the mean of the per-problem estimates, with a bootstrap interval. */
+export interface NAtKSummary extends BootstrapInterval {
+  readonly n: number;
+  readonly k: number;
+  /** The per-problem estimates, in input order. */
+  readonly perProblem: readonly number[];
+}
+
+/**
+ * {@link nAtK} for every problem, averaged with equal weight per problem, with a bootstrap
+ * interval over problems (RLEF.md §4).
+ */
+export function nAtKOverProblems(
+  problems: readonly (readonly RolloutOutcome[])[],
+  n: number,
+  k: number,
+  bootstrap: BootstrapOptions = {},
+): NAtKSummary {
+  const perProblem = problems.map((rollouts) => nAtK(rollouts, n, k));
+  return { n, k, perProblem, ...bootstrapCI(perProblem, bootstrap) };
 }

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { nAtK, rolloutsNeeded } from '../../../src/eval/n-at-k.ts';
+import { nAtK, nAtKOverProblems, rolloutsNeeded } from '../../../src/eval/n-at-k.ts';
 import type { RolloutOutcome } from '../../../src/eval/n-at-k.ts';
 import { passAtK } from '../../../src/eval/pass-at-k.ts';
 import { solveRateByTurn } from '../../../src/eval/solve-rate.ts';
@@ -191,4 +191,14 @@ test('n@k rejects empty input, zero turns, and non-integer n or k', () => {
   assert.throws(() => nAtK([{ turns: 0, passedPublic: true, solved: true }], 1, 3), RangeError);
   assert.throws(() => nAtK([{ turns: 1, passedPublic: true, solved: true }], 0, 3), RangeError);
   assert.throws(() => nAtK([{ turns: 1, passedPublic: true, solved: true }], 1, 2.5), RangeError);
+});
+
+test('n@k over problems weighs every problem equally and keeps the per-problem values', () => {
+  const solvedOnce = [{ turns: 1, passedPublic: true, solved: true }];
+  const failedOnce = [{ turns: 3, passedPublic: false, solved: false }];
+  const half = [...solvedOnce, ...failedOnce];
+  const summary = nAtKOverProblems([solvedOnce, failedOnce, half, half], 1, 3, { iterations: 200, seed: 5 });
+  assert.deepEqual(summary.perProblem, [1, 0, 0.5, 0.5]);
+  assert.equal(summary.mean, 0.5);
+  assert.ok(summary.lower <= 0.5 && summary.upper >= 0.5);
 });
