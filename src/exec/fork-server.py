@@ -11,6 +11,7 @@ its own (so RLIMIT_NPROC holds and `kill(-1)` as that uid sweeps escaped daemons
 """
 import ctypes
 import errno
+import gc
 import json
 import os
 import resource
@@ -57,30 +58,39 @@ def errno_name():
     return errno.errorcode.get(code, str(code))
 
 
-def probe_namespaces():
-    """Fork once and try the namespaces: which isolation does this kernel allow us?"""
+def enter_namespaces():
+    """Put the server itself in a fresh network namespace and a private mount namespace.
+
+    The server talks through pipes only, so it needs no network; children inherit the empty
+    namespace for free instead of paying for a new one per run (creating and tearing down a
+    network namespace is the costliest part of a sandboxed fork). Each child still gets a mount
+    namespace of its own, for its private tmpfs. Returns (network, mount namespace, notes).
+    """
     notes = []
-    flags = 0
-    for flag, label in ((CLONE_NEWNET, 'CLONE_NEWNET'), (CLONE_NEWNS, 'CLONE_NEWNS')):
+    network = libc.unshare(CLONE_NEWNET) == 0
+    if not network:
+        notes.append('unshare(CLONE_NEWNET) failed: %s; children can reach the network' % errno_name())
+    mount_ns = (libc.unshare(CLONE_NEWNS) == 0 and
+                libc.mount(None, b'/', None, MS_REC | MS_PRIVATE, None) == 0)
+    if mount_ns:
+        # Can a child mount its own tmpfs? (Some container runtimes allow unshare but not mount.)
         r, w = os.pipe()
         pid = os.fork()
         if pid == 0:
-            os.close(r)
-            ok = libc.unshare(flag) == 0
-            if ok and flag == CLONE_NEWNS:
-                ok = (libc.mount(None, b'/', None, MS_REC | MS_PRIVATE, None) == 0 and
-                      libc.mount(b'tmpfs', b'/tmp', b'tmpfs', MS_NOSUID | MS_NODEV, b'size=1m') == 0)
+            ok = (libc.unshare(CLONE_NEWNS) == 0 and
+                  libc.mount(b'tmpfs', b'/tmp', b'tmpfs', MS_NOSUID | MS_NODEV, b'size=1m') == 0)
             os.write(w, b'ok' if ok else errno_name().encode())
             os._exit(0)
         os.close(w)
         answer = os.read(r, 64).decode()
         os.close(r)
         os.waitpid(pid, 0)
-        if answer == 'ok':
-            flags |= flag
-        else:
-            notes.append('unshare(%s) failed: %s' % (label, answer))
-    return flags, notes
+        mount_ns = answer == 'ok'
+        if not mount_ns:
+            notes.append('mounting a private tmpfs failed: %s' % answer)
+    else:
+        notes.append('unshare(CLONE_NEWNS) failed: %s' % errno_name())
+    return network, mount_ns, notes
 
 
 def read_exact(n):
@@ -105,10 +115,10 @@ class Server:
     def __init__(self):
         self.root = os.geteuid() == 0
         self.uid = 1_000_000 + os.getpid() if self.root else None
-        self.ns_flags, notes = probe_namespaces()
+        self.network, self.mount_ns, notes = enter_namespaces()
         if not self.root:
             notes.append('not running as root: children keep the server uid, RLIMIT_NPROC is shared with it')
-        if not self.ns_flags & CLONE_NEWNS:
+        if not self.mount_ns:
             notes.append('no private mount namespace: work dirs live on the host /tmp and /tmp stays shared')
         self.notes = notes
         self.scratch = None
@@ -119,8 +129,8 @@ class Server:
         libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
 
     def hello(self):
-        return {'type': 'hello', 'pid': os.getpid(), 'network': bool(self.ns_flags & CLONE_NEWNET),
-                'mountNamespace': bool(self.ns_flags & CLONE_NEWNS), 'unprivilegedUser': self.root,
+        return {'type': 'hello', 'pid': os.getpid(), 'network': self.network,
+                'mountNamespace': self.mount_ns, 'unprivilegedUser': self.root,
                 'uid': self.uid, 'python': sys.version.split()[0], 'notes': self.notes}
 
     # --- one run --------------------------------------------------------------------------------
@@ -129,7 +139,7 @@ class Server:
         time_limit = max(req['timeLimitMs'], 1) / 1000.0
         max_out, max_err = req['maxStdoutBytes'], req['maxStderrBytes']
         workdir = None
-        if not self.ns_flags & CLONE_NEWNS:
+        if not self.mount_ns:
             workdir = self.make_workdir()
         stdin_fd = os.memfd_create('stdin', 0)
         data = req['stdin'].encode()
@@ -345,14 +355,12 @@ class Server:
         for s in (signal.SIGINT, signal.SIGTERM, signal.SIGXFSZ):
             signal.signal(s, signal.SIG_DFL)
         uid = self.uid
-        if self.ns_flags:
-            if libc.unshare(self.ns_flags) != 0:
-                raise OSError('unshare failed: ' + errno_name())
-        if self.ns_flags & CLONE_NEWNS:
+        if self.mount_ns:
+            # The server's namespace is already private, so the copy made here propagates nothing.
             opts = 'size=%d,mode=0700%s' % (TMPFS_BYTES, ',uid=%d,gid=%d' % (uid, uid) if uid else '')
-            if (libc.mount(None, b'/', None, MS_REC | MS_PRIVATE, None) != 0 or
+            if (libc.unshare(CLONE_NEWNS) != 0 or
                     libc.mount(b'tmpfs', b'/tmp', b'tmpfs', MS_NOSUID | MS_NODEV, opts.encode()) != 0):
-                raise OSError('mount failed: ' + errno_name())
+                raise OSError('private tmpfs failed: ' + errno_name())
             for extra in (b'/var/tmp', b'/dev/shm'):
                 if os.path.isdir(extra):
                     libc.mount(b'/tmp', extra, None, MS_BIND, None)
@@ -458,6 +466,10 @@ def exit_status(e):
 def main():
     libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
     server = Server()
+    # Children share the server's heap copy-on-write; a full collection in a child would touch
+    # (and so copy) every page of it. Frozen objects are never traversed.
+    gc.collect()
+    gc.freeze()
     signal.signal(signal.SIGTERM, server.shutdown)
     # A predecessor that died hard (SIGKILL, OOM killer) may have left processes of its uid behind.
     for arg in sys.argv[1:]:

@@ -1,0 +1,174 @@
+/**
+ * Benchmark of the execution pool against a naive baseline, side by side in one run: the same
+ * workload (HumanEval canonical solutions as call tests when the dataset is present, else a
+ * built-in stdin/stdout set) judged by the pool (fork servers, full isolation) and by spawning one
+ * python3 per test from Node (rlimits, empty env, temp dir, wall limit; no namespaces, no uid drop).
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { createExecutionPool } from '../../src/exec/pool.ts';
+import { resolvePython } from '../../src/exec/python.ts';
+import { outputsMatch } from '../../src/exec/compare.ts';
+import { DEFAULT_MEMORY_LIMIT_BYTES, DEFAULT_TIME_LIMIT_MS, type Test } from '../../src/problems/problem.ts';
+import type { BenchOptions, BenchResult } from './run.ts';
+
+const HUMANEVAL = '/work/shared/data/HumanEval.jsonl.gz';
+
+interface Job {
+  readonly code: string;
+  readonly test: Test;
+}
+
+/** HumanEval: prompt + canonical solution, tested by the dataset's `check(entry_point)`. */
+function humanEvalJobs(path: string): Job[] {
+  return gunzipSync(readFileSync(path)).toString('utf8').split('\n').filter((line) => line.trim() !== '').map((line) => {
+    const row = JSON.parse(line) as { prompt: string; canonical_solution: string; test: string; entry_point: string };
+    return {
+      code: row.prompt + row.canonical_solution,
+      test: { kind: 'call', code: `${row.test}\ncheck(${row.entry_point})\n`, display: `check(${row.entry_point})` },
+    };
+  });
+}
+
+/** A built-in stdin/stdout set for machines without the dataset. */
+function builtinJobs(): Job[] {
+  const jobs: Job[] = [];
+  for (let i = 0; i < 160; i++) {
+    const numbers = Array.from({ length: 50 + i }, (_, k) => (k * 7919 + i) % 1000);
+    const input = `${numbers.length}\n${numbers.join(' ')}\n`;
+    switch (i % 4) {
+      case 0:
+        jobs.push({ code: 'input()\nprint(sum(map(int, input().split())))\n', test: { kind: 'stdio', input, output: String(numbers.reduce((a, b) => a + b, 0)) } });
+        break;
+      case 1:
+        jobs.push({ code: 'input()\nprint(*sorted(map(int, input().split())))\n', test: { kind: 'stdio', input, output: [...numbers].sort((a, b) => a - b).join(' ') } });
+        break;
+      case 2:
+        jobs.push({ code: 'import collections\ninput()\nc = collections.Counter(input().split())\nprint(len(c))\n', test: { kind: 'stdio', input, output: String(new Set(numbers).size) } });
+        break;
+      default:
+        jobs.push({ code: 'input()\nxs = list(map(int, input().split()))\nprint(max(xs) - min(xs))\n', test: { kind: 'stdio', input, output: String(Math.max(...numbers) - Math.min(...numbers)) } });
+    }
+  }
+  return jobs;
+}
+
+/** The baseline: one fresh `python3` per test, with the same rlimits and wall limit. */
+function spawnOnce(python: string, job: Job): Promise<boolean> {
+  const dir = mkdtempSync(join(tmpdir(), 'rlef-bench-'));
+  const program = job.test.kind === 'call' ? `${job.code}\n${job.test.code}` : job.code;
+  writeFileSync(join(dir, 'solution.py'), program);
+  const limitS = Math.ceil(DEFAULT_TIME_LIMIT_MS / 1000);
+  const preamble = [
+    'import resource, sys',
+    `resource.setrlimit(resource.RLIMIT_AS, (${DEFAULT_MEMORY_LIMIT_BYTES}, ${DEFAULT_MEMORY_LIMIT_BYTES}))`,
+    `resource.setrlimit(resource.RLIMIT_CPU, (${limitS + 1}, ${limitS + 2}))`,
+    'resource.setrlimit(resource.RLIMIT_CORE, (0, 0))',
+    'resource.setrlimit(resource.RLIMIT_NOFILE, (64, 64))',
+    "sys.argv = ['solution.py']",
+    "exec(compile(open('solution.py').read(), 'solution.py', 'exec'), {'__name__': '__main__'})",
+  ].join('\n');
+  return new Promise((resolve) => {
+    const child = spawn(python, ['-c', preamble], {
+      cwd: dir, env: { PATH: '/usr/bin:/bin', LANG: 'C.UTF-8' }, detached: true, stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      if (stdout.length < 1 << 20) stdout += chunk;
+    });
+    child.stderr.resume();
+    child.stdin.on('error', () => undefined);
+    child.stdin.end(job.test.kind === 'stdio' ? job.test.input : '');
+    const killGroup = (): void => {
+      try {
+        if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    };
+    const timer = setTimeout(killGroup, DEFAULT_TIME_LIMIT_MS);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      killGroup();
+      rmSync(dir, { recursive: true, force: true });
+      resolve(code === 0 && (job.test.kind === 'call' || outputsMatch(job.test.output, stdout)));
+    });
+  });
+}
+
+async function withConcurrency<T>(items: readonly T[], concurrency: number, fn: (item: T) => Promise<boolean>): Promise<number> {
+  let next = 0;
+  let passed = 0;
+  const lanes = Array.from({ length: concurrency }, async () => {
+    while (next < items.length) {
+      const item = items[next++]!;
+      if (await fn(item)) passed++;
+    }
+  });
+  await Promise.all(lanes);
+  return passed;
+}
+
+/** Runs the workload through the pool and through the baseline and reports both rates. */
+export async function benchExec(options: BenchOptions): Promise<BenchResult> {
+  const workers = options.workers ?? 2;
+  const humanEval = existsSync(HUMANEVAL);
+  const jobs = humanEval ? humanEvalJobs(HUMANEVAL) : builtinJobs();
+  const workload = humanEval ? `HumanEval canonical solutions (${jobs.length} call tests)` : `built-in stdio set (${jobs.length} tests)`;
+
+  const startup = performance.now();
+  const pool = await createExecutionPool({ workers });
+  const startupMs = performance.now() - startup;
+  let poolMs: number;
+  let poolPassed: number;
+  try {
+    await pool.run('print(1)', ''); // warm both the worker path and the page cache
+    const t0 = performance.now();
+    const results = await Promise.all(jobs.map((job) => pool.judge({ code: job.code, tests: [job.test], mode: 'first-failure' })));
+    poolMs = performance.now() - t0;
+    poolPassed = results.filter((result) => result.verdict === 'passed').length;
+  } finally {
+    await pool.close();
+  }
+
+  const python = resolvePython();
+  await spawnOnce(python, jobs[0]!);
+  const t1 = performance.now();
+  const baselinePassed = await withConcurrency(jobs, workers, (job) => spawnOnce(python, job));
+  const baselineMs = performance.now() - t1;
+
+  const poolRate = (jobs.length / poolMs) * 1000;
+  const baselineRate = (jobs.length / baselineMs) * 1000;
+  const isolation = pool.isolation;
+  return {
+    name: 'exec',
+    metrics: {
+      workload,
+      workers,
+      tests: jobs.length,
+      poolStartupMs: round(startupMs),
+      poolMs: round(poolMs),
+      poolTestsPerSecond: round(poolRate),
+      poolPassed,
+      baselineMs: round(baselineMs),
+      baselineTestsPerSecond: round(baselineRate),
+      baselinePassed,
+      ratio: round(poolRate / baselineRate),
+      isolation: `network namespace: ${isolation.network}, unprivileged uid: ${isolation.unprivilegedUser}${isolation.notes.length > 0 ? `, notes: ${isolation.notes.join('; ')}` : ''}`,
+    },
+    summary: [
+      `workload: ${workload}, ${workers} workers (pool) / ${workers} concurrent spawns (baseline)`,
+      `pool:     ${round(poolRate)} tests/s (${jobs.length} in ${round(poolMs)} ms, ${poolPassed} passed; start-up ${round(startupMs)} ms not counted)`,
+      `baseline: ${round(baselineRate)} tests/s (${jobs.length} in ${round(baselineMs)} ms, ${baselinePassed} passed; python3 per test)`,
+      `ratio:    ${round(poolRate / baselineRate)}x`,
+      `isolation (pool): network namespace ${isolation.network ? 'yes' : 'no'}, unprivileged uid ${isolation.unprivilegedUser ? 'yes' : 'no'}${isolation.notes.length > 0 ? ` (${isolation.notes.join('; ')})` : ''}`,
+    ],
+  };
+}
+
+function round(value: number): number {
+  return Math.round(value * 10) / 10;
+}

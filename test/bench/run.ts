@@ -1,0 +1,47 @@
+/**
+ * `npm run bench -- NAME [--json] [--workers N]`: runs the named benchmarks (all when none is
+ * named) and prints their summaries, or one JSON object per benchmark with `--json`.
+ * To add a benchmark, add one entry to `benchmarks`: a name and an async function.
+ */
+import { parseArgs } from 'node:util';
+import { benchExec } from './exec.ts';
+
+/** What every benchmark gets from the command line. */
+export interface BenchOptions {
+  readonly workers?: number;
+}
+
+/** What every benchmark reports: plain metrics (for --json) and lines for people. */
+export interface BenchResult {
+  readonly name: string;
+  readonly metrics: Readonly<Record<string, number | string | boolean>>;
+  readonly summary: readonly string[];
+}
+
+/** The registry: benchmark name → function. */
+export const benchmarks: Readonly<Record<string, (options: BenchOptions) => Promise<BenchResult>>> = {
+  exec: benchExec,
+};
+
+async function main(argv: readonly string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    options: { json: { type: 'boolean', default: false }, workers: { type: 'string' } },
+  });
+  const names = positionals.length > 0 ? positionals : Object.keys(benchmarks);
+  const unknown = names.filter((name) => !(name in benchmarks));
+  if (unknown.length > 0) {
+    process.stderr.write(`unknown benchmark: ${unknown.join(', ')} (known: ${Object.keys(benchmarks).join(', ')})\n`);
+    return 64;
+  }
+  const options: BenchOptions = values.workers === undefined ? {} : { workers: Number(values.workers) };
+  for (const name of names) {
+    const result = await benchmarks[name]!(options);
+    if (values.json) process.stdout.write(`${JSON.stringify({ name: result.name, ...result.metrics })}\n`);
+    else process.stdout.write(`${[`# ${result.name}`, ...result.summary].join('\n')}\n`);
+  }
+  return 0;
+}
+
+process.exitCode = await main(process.argv.slice(2));
