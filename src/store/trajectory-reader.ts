@@ -2,7 +2,7 @@
  * Reads trajectory files and run directories. A file cut short by a killed writer, or one still
  * being written, yields every complete batch and says how many bytes of its tail were torn.
  */
-import { readFile, readdir } from 'node:fs/promises';
+import { readFile, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { decodeTrajectoryStream } from './trajectory-decode.ts';
 import type { DecodedTrajectories } from './trajectory-decode.ts';
@@ -47,4 +47,35 @@ export async function readTrajectoryRun(dir: string): Promise<TrajectoryRunRead>
 /** Reads a run directory's segments one at a time, so only one segment is in memory at once. */
 export async function* iterateTrajectorySegments(dir: string): AsyncGenerator<TrajectoryFileRead> {
   for (const path of await listSegmentPaths(dir)) yield await readTrajectoryFile(path);
+}
+
+/** One complete record batch (one writer flush) and where it came from. */
+export interface TrajectoryBatch {
+  readonly path: string;
+  /** Index of the batch within its file. */
+  readonly index: number;
+  readonly rows: TurnRow[];
+}
+
+/**
+ * The complete batches of a file, or of every segment of a run directory in order, one flush at
+ * a time. Torn tails are skipped as in {@link readTrajectoryFile}.
+ */
+export async function* iterateTrajectoryBatches(fileOrDir: string): AsyncGenerator<TrajectoryBatch> {
+  const paths = (await stat(fileOrDir)).isDirectory() ? await listSegmentPaths(fileOrDir) : [fileOrDir];
+  for (const path of paths) {
+    const { rows, batchSizes } = await readTrajectoryFile(path);
+    let start = 0;
+    for (const [index, size] of batchSizes.entries()) {
+      yield { path, index, rows: rows.slice(start, start + size) };
+      start += size;
+    }
+  }
+}
+
+/** All rows of a trajectory file or run directory (see {@link readTrajectoryRun}). */
+export async function readTrajectories(fileOrDir: string): Promise<TrajectoryRunRead> {
+  if ((await stat(fileOrDir)).isDirectory()) return readTrajectoryRun(fileOrDir);
+  const segment = await readTrajectoryFile(fileOrDir);
+  return { rows: segment.rows, segments: [segment], truncated: segment.truncatedBytes > 0 };
 }

@@ -5,7 +5,12 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { nextSegmentName, parseSegmentIndex, segmentFileName, sortSegmentNames } from '../../../src/store/segment-name.ts';
 import { TrajectoryWriter, nextSegmentPath } from '../../../src/store/trajectory-writer.ts';
-import { listSegmentPaths, readTrajectoryRun } from '../../../src/store/trajectory-reader.ts';
+import {
+  iterateTrajectoryBatches,
+  listSegmentPaths,
+  readTrajectories,
+  readTrajectoryRun,
+} from '../../../src/store/trajectory-reader.ts';
 import { sampleRow } from './turn-row-arbitrary.ts';
 
 test('segment names are zero-padded to three digits and grow past 999', () => {
@@ -51,6 +56,17 @@ test('each resume writes a new segment and a run reads back across segments in o
     assert.equal(run.truncated, false);
     await second.close();
     assert.equal(basename(await nextSegmentPath(dir)), 'trajectories-002.arrow');
+    const batches = [];
+    for await (const batch of iterateTrajectoryBatches(dir)) {
+      batches.push([basename(batch.path), batch.index, batch.rows.map((row) => row.iteration)]);
+    }
+    assert.deepEqual(batches, [
+      ['trajectories-000.arrow', 0, [0]],
+      ['trajectories-001.arrow', 0, [1, 2]],
+    ]);
+    assert.deepEqual((await readTrajectories(dir)).rows, run.rows);
+    const single = await readTrajectories(join(dir, 'trajectories-001.arrow'));
+    assert.deepEqual(single.rows.map((row) => row.iteration), [1, 2]);
   } finally {
     await rm(join(dir, '..'), { recursive: true, force: true });
   }
