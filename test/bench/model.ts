@@ -68,7 +68,7 @@ function trainer(impl: ModelImpl, weights?: LlamaModel): { model: LlamaModel; st
   const optimizer = new AdamW(model.getWeights(), { lr: 1e-3, weightDecay: 0.1, maxGradNorm: 1 });
   const sequences = Array.from({ length: BATCH }, (_, r) => Array.from({ length: LENGTH + 1 }, (_, i) => (r * 31 + i * 7 + ((i * i) >> 3)) % 256));
   const b = scoringBatch(sequences);
-  const loss = (): tf.Scalar => tf.neg<tf.Scalar>(tf.mean(tokenLogProbs(model, b).logProbs));
+  const loss = (): tf.Scalar => tf.neg(tf.mean<tf.Scalar>(tokenLogProbs(model, b).logProbs));
   return {
     model,
     step: () => {
