@@ -23,7 +23,7 @@ export function codeContestsProblem(fields: Fields): Problem {
   const meta: Record<string, string | number | boolean> = {};
   for (const key of ['difficulty', 'cf_rating', 'source', 'cf_contest_id', 'cf_index', 'cf_points', 'input_file', 'output_file']) {
     const value = fields.record[key];
-    if (typeof value === 'number' || typeof value === 'string' || typeof value === 'boolean') meta[key] = value;
+    if (typeof value === 'number' || typeof value === 'boolean' || (typeof value === 'string' && value !== '')) meta[key] = value;
   }
   const tags = fields.optionalStringArray('cf_tags').filter((tag) => tag !== '');
   if (tags.length > 0) meta['cf_tags'] = tags.join(',');

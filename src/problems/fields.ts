@@ -25,6 +25,51 @@ export function parseJsonObject(file: string, line: number, text: string): Reado
   return value as Readonly<Record<string, unknown>>;
 }
 
+/**
+ * Like `parseJsonObject`, for JSON written by Python's `json` module, which also writes the bare
+ * tokens NaN, Infinity and -Infinity (EvalPlus inputs hold them): outside strings they are read as
+ * null here. Callers that need those values must hand the original text to Python.
+ */
+export function parsePythonJsonObject(file: string, line: number, text: string): Readonly<Record<string, unknown>> {
+  try {
+    return parseJsonObject(file, line, text);
+  } catch (error: unknown) {
+    const standard = withoutNonFiniteTokens(text);
+    if (standard === text) throw error;
+    try {
+      return parseJsonObject(file, line, standard);
+    } catch {
+      throw error;
+    }
+  }
+}
+
+/** `text` with NaN, Infinity and -Infinity outside string literals replaced by null. */
+export function withoutNonFiniteTokens(text: string): string {
+  let out = '';
+  let last = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (inString) {
+      if (c === '\\') i++;
+      else if (c === '"') inString = false;
+      continue;
+    }
+    if (c === '"') {
+      inString = true;
+      continue;
+    }
+    const token = /^(?:-?Infinity|NaN)/.exec(text.slice(i, i + 9))?.[0];
+    if (token !== undefined) {
+      out += `${text.slice(last, i)}null`;
+      i += token.length - 1;
+      last = i + 1;
+    }
+  }
+  return out + text.slice(last);
+}
+
 /** Typed getters over one record; each failure names the field and what was found. */
 export class Fields {
   readonly place: RecordPlace;

@@ -6,7 +6,7 @@
 import type { ExecutionPool } from '../exec/types.ts';
 import { InputError, UsageError } from '../runtime/errors.ts';
 import type { Problem } from './problem.ts';
-import { Fields, parseJsonObject } from './fields.ts';
+import { Fields, parseJsonObject, parsePythonJsonObject } from './fields.ts';
 import { readHead, readLines } from './read-lines.ts';
 import { CODECONTESTS_KEYS, codeContestsProblem, parquetColumns, readCodeContestsParquet } from './codecontests.ts';
 import { HUMANEVAL_KEYS, humanEvalProblem } from './humaneval.ts';
@@ -56,7 +56,7 @@ export async function* readProblems(file: string, format: Exclude<DatasetFormat,
 /** Yields the EvalPlus records of a file, inputs not yet run. */
 export async function* readEvalPlus(file: string): AsyncGenerator<Placed<EvalPlusTask>> {
   for await (const { line, text } of readLines(file)) {
-    yield { item: evalPlusTask(new Fields({ file, line }, parseJsonObject(file, line, text)), text), line, row: undefined };
+    yield { item: evalPlusTask(new Fields({ file, line }, parsePythonJsonObject(file, line, text)), text), line, row: undefined };
   }
 }
 
@@ -75,7 +75,7 @@ export async function detectFormat(file: string): Promise<DatasetFormat> {
     throw new InputError(file, undefined, `a parquet file that is not CodeContests (columns: ${columns.join(', ')}); pass --format`);
   }
   for await (const { line, text } of readLines(file)) {
-    const keys = Object.keys(parseJsonObject(file, line, text));
+    const keys = Object.keys(parsePythonJsonObject(file, line, text));
     const format = formatOfKeys(keys);
     if (format === undefined) {
       throw new InputError(file, line, `cannot tell the dataset format from the first record's keys (${keys.join(', ')}); pass --format`);

@@ -167,10 +167,9 @@ export function summarize(results: readonly ProblemVerdict[], skipped = 0): Judg
 /** The summary as text lines; the last is `N passed, M failed` (`, K skipped` when K > 0). */
 export function summaryLines(summary: JudgeSummary): string[] {
   const order: Verdict[] = ['passed', 'wrong_answer', 'runtime_error', 'timeout', 'memory_limit', 'output_limit', 'sandbox_error'];
-  const width = Math.max(...order.map((verdict) => verdict.length));
-  const lines = order
-    .filter((verdict) => (summary.counts.get(verdict) ?? 0) > 0)
-    .map((verdict) => `${verdict.padEnd(width)}  ${summary.counts.get(verdict) ?? 0}`);
+  const shown = order.filter((verdict) => (summary.counts.get(verdict) ?? 0) > 0);
+  const width = Math.max(0, ...shown.map((verdict) => verdict.length));
+  const lines = shown.map((verdict) => `${verdict.padEnd(width)}  ${summary.counts.get(verdict) ?? 0}`);
   const skipped = summary.skipped > 0 ? `, ${summary.skipped} skipped` : '';
   lines.push(`${summary.passed} passed, ${summary.failed} failed${skipped}`);
   return lines;
