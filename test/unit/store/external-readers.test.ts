@@ -70,13 +70,15 @@ async function writeSamples(dir: string): Promise<{ closed: string; live: string
   return { closed, live, liveWriter };
 }
 
-function requireFrom(id: string): unknown {
+/** Loads `id` from the repository or from RLEF_EXTERNAL_READERS_DIR, with the require that found it. */
+function requireFrom(id: string): { module: unknown; require: NodeJS.Require } | undefined {
   const bases = [join(process.cwd(), 'package.json')];
   const extra = process.env['RLEF_EXTERNAL_READERS_DIR'];
   if (extra !== undefined && extra !== '') bases.push(join(extra, 'package.json'));
   for (const base of bases) {
+    const require = createRequire(base);
     try {
-      return createRequire(base)(id);
+      return { module: require(id), require };
     } catch {
       // try the next place
     }
@@ -101,7 +103,7 @@ function polarsProjection(frame: PolarsFrame): Projection[] {
 }
 
 test('Polars (nodejs-polars) reads a closed file and a live file as they are', async (t) => {
-  const pl = requireFrom('nodejs-polars') as PolarsModule | undefined;
+  const pl = requireFrom('nodejs-polars')?.module as PolarsModule | undefined;
   if (pl === undefined) {
     t.skip('nodejs-polars not found (install it in a directory named by RLEF_EXTERNAL_READERS_DIR)');
     return;
@@ -136,14 +138,14 @@ interface DuckModule {
 }
 
 test('DuckDB (duckdb-wasm) reads a closed file as it is, and a live file once sealed', async (t) => {
-  const duckdb = requireFrom('@duckdb/duckdb-wasm/dist/duckdb-node-blocking.cjs') as DuckModule | undefined;
-  const entry = process.env['RLEF_EXTERNAL_READERS_DIR'];
-  if (duckdb === undefined) {
+  const entry = '@duckdb/duckdb-wasm/dist/duckdb-node-blocking.cjs';
+  const found = requireFrom(entry);
+  if (found === undefined) {
     t.skip('@duckdb/duckdb-wasm not found (install it in a directory named by RLEF_EXTERNAL_READERS_DIR)');
     return;
   }
-  const distRequire = createRequire(join(entry ?? process.cwd(), 'package.json'));
-  const dist = dirname(distRequire.resolve('@duckdb/duckdb-wasm/dist/duckdb-node-blocking.cjs'));
+  const duckdb = found.module as DuckModule;
+  const dist = dirname(found.require.resolve(entry));
   const db = await duckdb.createDuckDB(
     { mvp: { mainModule: join(dist, 'duckdb-mvp.wasm'), mainWorker: join(dist, 'duckdb-node-mvp.worker.cjs') } },
     new duckdb.VoidLogger(),
