@@ -1,8 +1,12 @@
 /** The list of CLI commands; each adds itself (options, help, action) to the commander program. */
 import type { Command } from 'commander';
+import { registerEval } from './eval.ts';
 import { registerJudge } from './judge.ts';
+import { registerReplay } from './replay.ts';
+import { registerReport } from './report.ts';
+import { registerStats } from './stats.ts';
 import { registerTrain } from './train.ts';
 
 export type RegisterCommand = (program: Command) => void;
 
-export const commands: readonly RegisterCommand[] = [registerTrain, registerJudge];
+export const commands: readonly RegisterCommand[] = [registerTrain, registerJudge, registerEval, registerReplay, registerStats, registerReport];

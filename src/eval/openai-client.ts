@@ -10,6 +10,7 @@
  * text: the rollout records an invalid turn (no code), it does not crash. Other 4xx answers and
  * exhausted retries are fatal (`ChatCompletionError`). Token usage reported by the server is summed.
  */
+import { setTimeout as delay } from 'node:timers/promises';
 import type { Observable } from 'rxjs';
 import { RlefError } from '../runtime/errors.ts';
 import type { Generation } from '../pipeline/episode.ts';
@@ -101,7 +102,7 @@ export class OpenAiChatPolicy implements PolicyPort {
       await new Promise<void>((resolve) => this.waiting.push(resolve));
       if (signal.aborted) {
         this.waiting.shift()?.(); // pass the wake-up on: this request no longer wants the slot
-        throw signal.reason;
+        signal.throwIfAborted();
       }
     }
     this.active++;
@@ -255,16 +256,5 @@ function snippet(text: string): string {
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (ms <= 0) return void setImmediate(resolve);
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
+  return ms <= 0 ? new Promise((resolve) => setImmediate(resolve)) : delay(ms, undefined, { signal });
 }
