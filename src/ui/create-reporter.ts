@@ -11,7 +11,7 @@ import { createJsonReporter, createPlainReporter, type TextSink } from './plain-
 export type ReporterMode = 'tui' | 'plain' | 'json';
 
 export interface ReporterOptions {
-  /** `tui` falls back to `plain` when stdout is not a terminal. */
+  /** `tui` falls back to `plain` when stdout is not a terminal, or in CI. */
   readonly mode: ReporterMode;
   readonly stdout: TextSink;
   readonly stderr: TextSink;
@@ -22,6 +22,8 @@ export interface ReporterOptions {
   readonly statusEveryMs?: number;
   /** Live UI: least time between two frames. */
   readonly frameMs?: number;
+  /** Environment checked for CI markers (default `process.env`). */
+  readonly env?: NodeJS.ProcessEnv;
 }
 
 /** True when `sink` is a terminal the live UI can draw on. */
@@ -29,11 +31,21 @@ export function isTerminal(sink: TextSink): sink is WriteStream {
   return sink instanceof WriteStream && sink.isTTY;
 }
 
+/**
+ * True when the environment says this is a CI job (the rule ink itself applies). Ink then draws
+ * only the last frame at exit, so a TTY there would show nothing until the end: plain lines are
+ * the better choice.
+ */
+export function isCi(env: NodeJS.ProcessEnv): boolean {
+  const set = (key: string): boolean => key in env && env[key] !== '0' && env[key] !== 'false';
+  return set('CI') || set('CONTINUOUS_INTEGRATION');
+}
+
 /** Starts the reporter for `opts.mode` on `state$`; it ends when the stream completes. */
 export function createReporter(state$: Observable<RunState>, opts: ReporterOptions): Reporter {
   const { mode, stdout, stderr } = opts;
   if (mode === 'json') return createJsonReporter(state$, { stdout, stderr });
-  if (mode === 'tui' && isTerminal(stdout)) {
+  if (mode === 'tui' && isTerminal(stdout) && !isCi(opts.env ?? process.env)) {
     return renderLiveUi(state$, opts.controls, {
       stdout,
       ...(isTerminal(stderr) ? { stderr } : {}),

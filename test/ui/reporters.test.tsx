@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { from, Subject, throwError, concat, of } from 'rxjs';
 import type { IterationMetrics, RunState } from '../../src/pipeline/run-state.ts';
-import { createReporter } from '../../src/ui/create-reporter.ts';
+import { createReporter, isCi } from '../../src/ui/create-reporter.ts';
 import {
   createJsonReporter,
   createPlainReporter,
@@ -153,4 +153,12 @@ test('createReporter in json mode writes metrics lines and plain mode writes pro
   const plain = sink();
   await createReporter(from([mid]), { mode: 'plain', stdout: plain, stderr: sink(), controls: noControls() }).waitUntilExit();
   assert.match(plain.lines()[0] ?? '', /^iteration 1\/20 {2}reward /);
+});
+
+test('CI is recognised the way ink recognises it, so a TTY in CI still gets plain lines', () => {
+  assert.equal(isCi({ CI: 'true' }), true);
+  assert.equal(isCi({ CONTINUOUS_INTEGRATION: '1' }), true);
+  assert.equal(isCi({ CI: 'false' }), false);
+  assert.equal(isCi({ CI: '0', CONTINUOUS_INTEGRATION: 'false' }), false);
+  assert.equal(isCi({ HOME: '/root', TERM: 'xterm' }), false);
 });

@@ -28,17 +28,27 @@ test('in a real terminal q stops the run and the terminal is restored', { skip: 
   const tmux = (...args: string[]): string => execFileSync('tmux', ['-L', `rlef-ui-${process.pid}`, ...args], { encoding: 'utf8' });
   const script = [
     `stty -g > ${dir}/before`,
-    'node --import tsx test/ui/demo-state.ts --iterations 50 --episodes 8 --tick 20',
+    // A CI job's markers would (rightly) turn the live UI into plain lines: this is a terminal.
+    'env -u CI -u CONTINUOUS_INTEGRATION node --import tsx test/ui/demo-state.ts --iterations 50 --episodes 8 --tick 20',
     `echo $? > ${dir}/rc`,
-    `stty -g > ${dir}/after`,
+    // Renamed into place, so the test never reads a file the shell has only begun to write.
+    `stty -g > ${dir}/after.part && mv ${dir}/after.part ${dir}/after`,
     'sleep 60',
   ].join('; ');
   try {
     tmux('new-session', '-d', '-x', '100', '-y', '30', '-c', root, `sh -c '${script}'`);
     const screen = (): string => tmux('capture-pane', '-p');
-    await waitFor(() => /rlef demo-run train[\s\S]*q stop · p pause/.test(screen()), 'the live UI with keys on', 25_000);
-    tmux('send-keys', 'q');
-    await waitFor(() => existsSync(join(dir, 'after')), 'the demo to exit', 25_000);
+    const tty = tmux('display-message', '-p', '#{pane_tty}').trim();
+    const raw = (): boolean => /(^|\s)-icanon(\s|$)/.test(execFileSync('stty', ['-F', tty, '-a'], { encoding: 'utf8' }));
+    try {
+      await waitFor(() => /rlef demo-run train[\s\S]*q stop · p pause/.test(screen()), 'the live UI with keys on', 25_000);
+      // A key typed before raw mode is on would wait in the line buffer for an Enter.
+      await waitFor(raw, 'raw mode on the terminal', 10_000);
+      tmux('send-keys', 'q');
+      await waitFor(() => existsSync(join(dir, 'after')), 'the demo to exit', 25_000);
+    } catch (error) {
+      throw new Error(`${String(error)}; screen:\n${screen()}`, { cause: error });
+    }
     assert.equal(readFileSync(join(dir, 'rc'), 'utf8').trim(), '0');
     assert.equal(readFileSync(join(dir, 'after'), 'utf8'), readFileSync(join(dir, 'before'), 'utf8'), 'stty settings restored');
     assert.equal(tmux('display-message', '-p', '#{cursor_flag}').trim(), '1', 'cursor visible');
