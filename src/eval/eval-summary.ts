@@ -143,15 +143,15 @@ export function passAtKPerProblem(byProblem: readonly (readonly EvalRollout[])[]
 }
 
 /**
- * n@k per problem. A problem none of whose rollouts was solved scores 0 (no ordering of them can
- * succeed). Otherwise the problem needs as many rollouts as some ordering may read before the
- * outcome is settled ({@link rolloutsNeeded}); a message says so when one has fewer.
+ * n@k per problem. Each problem needs as many rollouts as some ordering of them may read before
+ * the procedure's outcome is settled ({@link rolloutsNeeded}): a problem with a solved rollout
+ * always has them, one without may not (e.g. 10@100 from 20 failed 3-turn rollouts: more draws
+ * could still find a solution), and then a message says so instead of guessing 0.
  */
 export function nAtKPerProblem(byProblem: readonly (readonly EvalRollout[])[], n: number, k: number): number[] | string {
   let short = 0;
   let most = 0;
   const values = byProblem.map((rollouts) => {
-    if (!rollouts.some((r) => r.solved && r.passedPublic)) return 0;
     const needed = rolloutsNeeded(rollouts, n, k);
     if (needed > rollouts.length) {
       short++;
