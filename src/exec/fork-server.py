@@ -4,10 +4,11 @@ Why a fork server: starting an interpreter costs tens of milliseconds; forking a
 already imported the common stdlib costs about one. The server speaks length-prefixed JSON frames
 on stdin/stdout (4-byte big-endian length, then UTF-8 JSON) with exactly one run in flight.
 
-Each child: own session and process group; fresh private network namespace and mount namespace
-(where the kernel allows it) with a size-capped tmpfs as its work dir (seen as /tmp, also over
-/var/tmp and /dev/shm); rlimits; an empty environment; when the server runs as root, a uid of
-its own (so RLIMIT_NPROC holds and `kill(-1)` as that uid sweeps escaped daemons).
+The server lives in its own (empty) network namespace and a private mount namespace whose
+world-writable directories are fresh tmpfs mounts (see enter_namespaces). Each child: its own
+session and process group; a fresh work dir on that tmpfs, removed afterwards; rlimits; an empty
+environment; when the server runs as root, a uid of the server's own (so RLIMIT_NPROC holds and
+`kill(-1)` as that uid sweeps escaped daemons); it dies with the server (parent-death signal).
 """
 import ctypes
 import errno
@@ -31,7 +32,7 @@ if sys.path and sys.path[0] == os.path.dirname(os.path.abspath(__file__)):
 
 CLONE_NEWNS = 0x00020000
 CLONE_NEWNET = 0x40000000
-MS_NOSUID, MS_NODEV, MS_BIND, MS_REC, MS_PRIVATE = 2, 4, 4096, 1 << 14, 1 << 18
+MS_RDONLY, MS_NOSUID, MS_NODEV, MS_REC, MS_PRIVATE = 1, 2, 4, 1 << 14, 1 << 18
 PR_SET_PDEATHSIG, PR_SET_CHILD_SUBREAPER = 1, 36
 CHILD_ENV = {'PATH': '/usr/bin:/bin', 'LANG': 'C.UTF-8', 'PYTHONHASHSEED': '0', 'HOME': '/tmp',
              'OPENBLAS_NUM_THREADS': '1', 'OMP_NUM_THREADS': '1'}
@@ -61,36 +62,33 @@ def errno_name():
 def enter_namespaces():
     """Put the server itself in a fresh network namespace and a private mount namespace.
 
-    The server talks through pipes only, so it needs no network; children inherit the empty
-    namespace for free instead of paying for a new one per run (creating and tearing down a
-    network namespace is the costliest part of a sandboxed fork). Each child still gets a mount
-    namespace of its own, for its private tmpfs. Returns (network, mount namespace, notes).
+    The server talks through pipes only, so it needs no network; its children inherit the empty
+    namespace for free instead of paying for one per run (creating and tearing down namespaces
+    is the costliest part of a sandboxed fork). In the private mount namespace, fresh tmpfs
+    mounts cover every world-writable directory: /tmp (size-capped, holding the per-run work
+    dirs, not writable by the sandbox itself) and /var/tmp, /run/lock, /dev/shm, /dev/mqueue
+    (not writable at all), so nothing a run writes can reach the host's disk or outlive it.
+    Returns (network, mount namespace, notes).
     """
     notes = []
     network = libc.unshare(CLONE_NEWNET) == 0
     if not network:
         notes.append('unshare(CLONE_NEWNET) failed: %s; children can reach the network' % errno_name())
-    mount_ns = (libc.unshare(CLONE_NEWNS) == 0 and
-                libc.mount(None, b'/', None, MS_REC | MS_PRIVATE, None) == 0)
-    if mount_ns:
-        # Can a child mount its own tmpfs? (Some container runtimes allow unshare but not mount.)
-        r, w = os.pipe()
-        pid = os.fork()
-        if pid == 0:
-            ok = (libc.unshare(CLONE_NEWNS) == 0 and
-                  libc.mount(b'tmpfs', b'/tmp', b'tmpfs', MS_NOSUID | MS_NODEV, b'size=1m') == 0)
-            os.write(w, b'ok' if ok else errno_name().encode())
-            os._exit(0)
-        os.close(w)
-        answer = os.read(r, 64).decode()
-        os.close(r)
-        os.waitpid(pid, 0)
-        mount_ns = answer == 'ok'
-        if not mount_ns:
-            notes.append('mounting a private tmpfs failed: %s' % answer)
-    else:
+    if libc.unshare(CLONE_NEWNS) != 0:
         notes.append('unshare(CLONE_NEWNS) failed: %s' % errno_name())
-    return network, mount_ns, notes
+        return network, False, notes
+    if libc.mount(None, b'/', None, MS_REC | MS_PRIVATE, None) != 0:
+        notes.append('making / private failed: %s' % errno_name())
+        return network, False, notes
+    opts = ('size=%d,mode=0711' % TMPFS_BYTES).encode()
+    if libc.mount(b'tmpfs', b'/tmp', b'tmpfs', MS_NOSUID | MS_NODEV, opts) != 0:
+        notes.append('mounting a private /tmp failed: %s' % errno_name())
+        return network, False, notes
+    for path in (b'/var/tmp', b'/run/lock', b'/dev/shm', b'/dev/mqueue'):
+        if os.path.isdir(path) and libc.mount(b'tmpfs', path, b'tmpfs', MS_NOSUID | MS_NODEV | MS_RDONLY,
+                                              b'size=4k,mode=0755') != 0:
+            notes.append('covering %s failed: %s' % (path.decode(), errno_name()))
+    return network, True, notes
 
 
 def read_exact(n):
@@ -138,9 +136,7 @@ class Server:
         start = time.monotonic()
         time_limit = max(req['timeLimitMs'], 1) / 1000.0
         max_out, max_err = req['maxStdoutBytes'], req['maxStderrBytes']
-        workdir = None
-        if not self.mount_ns:
-            workdir = self.make_workdir()
+        workdir = self.make_workdir()
         stdin_fd = os.memfd_create('stdin', 0)
         data = req['stdin'].encode()
         view = memoryview(data)
@@ -172,8 +168,7 @@ class Server:
                 os.close(fd)
             self.sweep(pid)
             self.current = None
-            if workdir is not None:
-                self.remove_tree(workdir)
+            self.remove_tree(workdir)
 
     def supervise(self, req, pid, start, time_limit, out_r, err_r, st_r, max_out, max_err):
         deadline = start + time_limit
@@ -315,9 +310,12 @@ class Server:
             time.sleep(0.0002)
 
     def make_workdir(self):
-        import tempfile
         if self.scratch is None:
-            self.scratch = tempfile.mkdtemp(prefix='rlef-exec-%d-' % os.getpid())
+            if self.mount_ns:
+                self.scratch = '/tmp'  # our private tmpfs
+            else:
+                import tempfile
+                self.scratch = tempfile.mkdtemp(prefix='rlef-exec-%d-' % os.getpid())
             os.chmod(self.scratch, 0o711)
         self.counter += 1
         path = os.path.join(self.scratch, 'run-%d' % self.counter)
@@ -338,7 +336,7 @@ class Server:
         os._exit(0)
 
     def close(self):
-        if self.scratch is not None:
+        if self.scratch is not None and not self.mount_ns:
             self.remove_tree(self.scratch)
 
     # --- inside the forked child ----------------------------------------------------------------
@@ -355,16 +353,6 @@ class Server:
         for s in (signal.SIGINT, signal.SIGTERM, signal.SIGXFSZ):
             signal.signal(s, signal.SIG_DFL)
         uid = self.uid
-        if self.mount_ns:
-            # The server's namespace is already private, so the copy made here propagates nothing.
-            opts = 'size=%d,mode=0700%s' % (TMPFS_BYTES, ',uid=%d,gid=%d' % (uid, uid) if uid else '')
-            if (libc.unshare(CLONE_NEWNS) != 0 or
-                    libc.mount(b'tmpfs', b'/tmp', b'tmpfs', MS_NOSUID | MS_NODEV, opts.encode()) != 0):
-                raise OSError('private tmpfs failed: ' + errno_name())
-            for extra in (b'/var/tmp', b'/dev/shm'):
-                if os.path.isdir(extra):
-                    libc.mount(b'/tmp', extra, None, MS_BIND, None)
-            workdir = '/tmp'
         os.chdir(workdir)
         limit_s = max(1, int(req['timeLimitMs'] / 1000 + 0.999))
         mem = req['memoryLimitBytes']
@@ -390,19 +378,14 @@ class Server:
             os._exit(EXIT_SETUP_FAILED)
         os.environ.clear()
         os.environ.update(CHILD_ENV)
+        os.environ['HOME'] = workdir
         os.write(st_w, b'ready ')
         run_program(req, st_w)
 
 
 def run_program(req, st_w):
     """Run the solution (then the call test's code) as `__main__`, like `python3 solution.py`."""
-    sys.stdin = sys.__stdin__ = io.TextIOWrapper(io.BufferedReader(io.FileIO(0, 'r', closefd=False)),
-                                                 encoding='utf-8', errors='replace')
-    sys.stdout = sys.__stdout__ = io.TextIOWrapper(io.BufferedWriter(io.FileIO(1, 'w', closefd=False)),
-                                                   encoding='utf-8', errors='replace')
-    sys.stderr = sys.__stderr__ = io.TextIOWrapper(io.BufferedWriter(io.FileIO(2, 'w', closefd=False)),
-                                                   encoding='utf-8', errors='backslashreplace',
-                                                   line_buffering=True)
+    sys.stdin, sys.stdout, sys.stderr = sys.__stdin__, sys.__stdout__, sys.__stderr__ = STREAMS
     sys.argv = ['solution.py']
     random.seed(0)
     code = req['code']
@@ -449,6 +432,20 @@ def run_program(req, st_w):
                 except OSError:
                     pass
     os._exit(status)
+
+
+def child_streams():
+    """The child's sys.stdin/stdout/stderr, built once in the server over fds 0-2 (which the
+    child points at its own pipes before using them): cheaper than building them per child."""
+    def stream(fd, mode, **options):
+        raw = io.FileIO(fd, mode, closefd=False)
+        buffered = io.BufferedReader(raw) if mode == 'r' else io.BufferedWriter(raw)
+        return io.TextIOWrapper(buffered, encoding='utf-8', **options)
+    return (stream(0, 'r', errors='replace'), stream(1, 'w', errors='replace'),
+            stream(2, 'w', errors='backslashreplace', line_buffering=True))
+
+
+STREAMS = child_streams()
 
 
 def exit_status(e):
