@@ -25,7 +25,7 @@ import time
 # Pre-imported so that children get them for free (fork shares the warm modules).
 import bisect, collections, copy, dataclasses, decimal, fractions, functools, hashlib, heapq  # noqa: E401,F401
 import io, itertools, linecache, math, operator, random, re, statistics, string, traceback  # noqa: E401,F401
-import typing, array, datetime, enum, queue, threading, types, unicodedata  # noqa: E401,F401
+import typing, array, atexit, datetime, enum, queue, threading, types, unicodedata  # noqa: E401,F401
 
 if sys.path and sys.path[0] == os.path.dirname(os.path.abspath(__file__)):
     del sys.path[0]
@@ -418,7 +418,19 @@ def run_program(req, st_w):
                 os.write(2, b'\n' + type(e).__name__.encode() + b'\n')
             except OSError:
                 pass
-    # As the interpreter does at shutdown: a stdout that cannot be flushed makes the exit status 120.
+    # As the interpreter does at shutdown: wait for non-daemon threads (the common
+    # `threading.Thread(target=main).start()` idiom of competitive programmers), run atexit
+    # callbacks, flush; a stdout that cannot be flushed makes the exit status 120.
+    for finish in (threading._shutdown, atexit._run_exitfuncs):
+        try:
+            finish()
+        except SystemExit as e:
+            status = exit_status(e)
+        except BaseException:  # noqa: BLE001 - the interpreter also only reports these
+            try:
+                traceback.print_exc()
+            except BaseException:  # noqa: BLE001
+                pass
     for stream in (sys.stdout, sys.stderr):
         try:
             if not stream.closed:

@@ -133,6 +133,36 @@ describe('the execution pool', () => {
     assert.deepEqual(leftovers(oldUids), []);
   });
 
+  test('the program ends as the interpreter would: threads joined, atexit run, output flushed', async () => {
+    const code = [
+      'import atexit, sys, threading',
+      'sys.setrecursionlimit(10**6)',
+      'threading.stack_size(1 << 26)',
+      'atexit.register(lambda: print("bye"))',
+      'def main():',
+      '    def depth(n):',
+      '        return 0 if n == 0 else 1 + depth(n - 1)',
+      '    print(depth(int(input())))',
+      'threading.Thread(target=main).start()',
+    ].join('\n');
+    const result = await pool.judge({ code, tests: [stdio('50000', '50000 bye')], mode: 'all', limits: LIMITS });
+    assert.equal(result.verdict, 'passed', JSON.stringify(result.outcomes[0]));
+  });
+
+  test('each run starts in a fresh, empty, writable work dir with an empty environment', async () => {
+    const code = [
+      'import os',
+      'print(len(os.listdir(".")), os.getcwd() == os.environ["HOME"])',
+      'print(sorted(os.environ))',
+      'open("left-behind.txt", "w").write("x")',
+    ].join('\n');
+    const expected = "0 True\n['HOME', 'LANG', 'OMP_NUM_THREADS', 'OPENBLAS_NUM_THREADS', 'PATH', 'PYTHONHASHSEED']\n";
+    for (let i = 0; i < 4; i++) {
+      const run = await pool.run(code, '', LIMITS);
+      assert.equal(run.stdout, expected, run.stderr);
+    }
+  });
+
   test('stats count completed tasks', async () => {
     const before = pool.stats().completed;
     await Promise.all([pool.run('print(1)', ''), pool.run('print(2)', ''), pool.run('print(3)', '')]);
