@@ -54,7 +54,8 @@ const HIDE_ORDER: readonly PanelId[] = ['episodes', 'stages', 'learning'];
 export function computeLayout({ columns, rows, focus }: LayoutInput): Layout {
   const cols = Math.max(MIN_COLUMNS, Math.floor(Number.isFinite(columns) && columns > 0 ? columns : 80));
   const sideBySide = cols >= SIDE_BY_SIDE_COLUMNS;
-  const stagesWidth = sideBySide ? Math.min(60, Math.floor(cols * 0.45)) : cols;
+  // Wide enough for the compact execution row (about 54 columns), at most 60.
+  const stagesWidth = sideBySide ? Math.min(60, Math.max(54, Math.floor(cols * 0.45))) : cols;
   const learningWidth = sideBySide ? cols - stagesWidth - 1 : cols;
   const stagesRows = focus === 'stages' ? STAGES_ROWS.expanded : STAGES_ROWS.compact;
   const learningRows = focus === 'learning' ? LEARNING_ROWS.expanded : LEARNING_ROWS.compact;

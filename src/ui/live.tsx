@@ -20,6 +20,12 @@ export interface Reporter {
   waitUntilExit(): Promise<void>;
   /** Ends the UI now, restoring the terminal. Idempotent. */
   unmount(): void;
+  /**
+   * Shows a line to the user (a warning, "checkpoint saved") without tearing the live frame:
+   * the live UI prints it above the frame; the other reporters write it to stderr. Writing to
+   * stderr directly while the live UI is up would leave stale copies of the frame behind.
+   */
+  log(line: string): void;
 }
 
 export interface LiveUiOptions {
@@ -57,11 +63,20 @@ export function renderLiveUi(
   );
   // Asked for at once: ink creates its exit promise lazily, and one first asked for after the
   // app has exited would never settle.
-  const exited = instance.waitUntilExit().then(() => undefined);
+  let live = true;
+  const exited = instance.waitUntilExit().then(() => {
+    live = false;
+  });
   return {
     waitUntilExit: () => exited,
     unmount: () => {
+      live = false;
       instance.unmount();
+    },
+    log: (line) => {
+      // While mounted, ink has patched the console: it clears the frame, prints, and redraws.
+      if (live) console.error('%s', line);
+      else stderr.write(`${line}\n`);
     },
   };
 }

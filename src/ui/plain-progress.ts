@@ -57,6 +57,7 @@ export function formatStatusLine(s: RunState): string {
 interface ReporterHandlers {
   onState(state: RunState): void;
   onError(message: string): void;
+  log(line: string): void;
 }
 
 function subscribeReporter(state$: Observable<RunState>, handlers: ReporterHandlers): Reporter {
@@ -81,6 +82,9 @@ function subscribeReporter(state$: Observable<RunState>, handlers: ReporterHandl
     unmount: () => {
       subscription.unsubscribe();
       resolve();
+    },
+    log: (line) => {
+      handlers.log(line);
     },
   };
 }
@@ -121,6 +125,9 @@ export function createPlainReporter(state$: Observable<RunState>, opts: PlainRep
     onError: (message) => {
       stderr.write(`state stream failed: ${message}\n`);
     },
+    log: (line) => {
+      stderr.write(`${line}\n`);
+    },
   });
 }
 
@@ -147,6 +154,9 @@ export function createJsonReporter(state$: Observable<RunState>, opts: JsonRepor
     },
     onError: (message) => {
       stderr.write(`state stream failed: ${message}\n`);
+    },
+    log: (line) => {
+      stderr.write(`${line}\n`);
     },
   });
 }

@@ -108,6 +108,7 @@ function tick(): void {
     training -= 1;
     if (training === 0) {
       history = [...history, metrics(iteration, now - iterationStart)];
+      reporter.log(`demo: iteration ${iteration} done, pretend checkpoint saved`);
       iterationStart = now;
       if (iteration >= iterations || stopping) {
         states.next({ ...state, history, status: 'done', message: 'demo: finished', progress: { ...p, inFlight: 0, etaMs: 0 } });

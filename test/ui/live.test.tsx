@@ -135,3 +135,19 @@ test('with stdin on a pipe the UI runs with keys off and never touches raw mode'
   await ui.waitUntilExit();
   assert.deepEqual(keyboard.rawMode, []);
 });
+
+test('a logged line is printed above the live frame, which is drawn again below it', async () => {
+  const { screen, states, ui } = start();
+  await waitFor(() => states.observed, 'the UI to subscribe');
+  states.next(mid);
+  await waitFor(() => screen.text().includes('Learning'), 'the first frame');
+  ui.log('checkpoint saved: runs/demo/iteration-5');
+  await waitFor(() => screen.text().includes('checkpoint saved'), 'the logged line');
+  const after = screen.text().split('checkpoint saved: runs/demo/iteration-5\n')[1] ?? '';
+  assert.match(after, /^rlef train-20261126-175731-3f9a[\s\S]*Learning[\s\S]*q stop/, 'the frame follows the line');
+  states.complete();
+  await ui.waitUntilExit();
+  const before = screen.written.length;
+  ui.log('after the UI: straight to stderr');
+  assert.equal(screen.written.slice(before), 'after the UI: straight to stderr\n');
+});

@@ -162,3 +162,15 @@ test('CI is recognised the way ink recognises it, so a TTY in CI still gets plai
   assert.equal(isCi({ CI: '0', CONTINUOUS_INTEGRATION: 'false' }), false);
   assert.equal(isCi({ HOME: '/root', TERM: 'xterm' }), false);
 });
+
+test('plain and json reporters log lines for the user on stderr, keeping stdout for progress', async () => {
+  for (const create of [createPlainReporter, createJsonReporter]) {
+    const out = sink();
+    const err = sink();
+    const reporter = create(from([mid]), { stdout: out, stderr: err });
+    reporter.log('checkpoint saved: runs/demo/iteration-5');
+    await reporter.waitUntilExit();
+    assert.deepEqual(err.lines().filter((line) => !line.startsWith('[')), ['checkpoint saved: runs/demo/iteration-5']);
+    assert.ok(out.lines().every((line) => !line.includes('checkpoint saved')));
+  }
+});
