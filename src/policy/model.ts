@@ -11,7 +11,7 @@ import * as tf from '@tensorflow/tfjs';
 import { validateConfig, type ModelConfig } from './config.ts';
 import { attention, attentionCached, attentionNaive, type HeadLayout } from './attention.ts';
 import { attentionBias } from './masks.ts';
-import { embed, matmul2d, matmulConst, oneHot, rmsNorm, swiglu } from './ops.ts';
+import { embed, matmul2d, matmulConst, oneHot, rmsNorm, swigluGateUp } from './ops.ts';
 import { inverseFrequencies, ropeTables, rotateHalfMatrix } from './rope.ts';
 import type { NamedTensor } from './safetensors.ts';
 import { KvCache } from './kv-cache.ts';
@@ -151,29 +151,37 @@ export class LlamaModel {
     const qkv = this.mm(h, this.w(`layers.${i}.wqkv`) as tf.Tensor2D);
     const flat = tf.reshape<tf.Rank.R2>(qkv, [n * nh, c.headDim]);
     const rot = this.impl === 'fast' ? matmulConst(flat, this.rotate) : tf.matMul(flat, this.rotate);
-    const roped = tf.add(tf.mul(qkv, cos), tf.mul(tf.reshape(rot, [n, nh * c.headDim]), sin));
+    const shape = [b.batch, b.length, nh * c.headDim];
+    const roped = tf.add(tf.mul(tf.reshape(qkv, shape), cos), tf.mul(tf.reshape(rot, shape), sin));
     return tf.transpose(tf.reshape(roped, [b.batch, b.length, nh, c.headDim]), [0, 2, 1, 3]);
   }
 
   private mlp(i: number, x: tf.Tensor2D): tf.Tensor2D {
     const h = this.norm(x, this.w(`layers.${i}.post_norm`) as tf.Tensor1D);
-    const gu = this.mm(h, this.w(`layers.${i}.wgu`) as tf.Tensor2D);
+    const wgu = this.w(`layers.${i}.wgu`) as tf.Tensor2D;
     let act: tf.Tensor2D;
-    if (this.impl === 'fast') act = swiglu(gu);
+    if (this.impl === 'fast') act = swigluGateUp(h, wgu);
     else {
       const f = this.config.ffnDim;
+      const gu = tf.matMul(h, wgu);
       const gate = tf.slice(gu, [0, 0], [-1, f]);
       act = tf.mul(tf.mul(gate, tf.sigmoid(gate)), tf.slice(gu, [0, f], [-1, f]));
     }
     return tf.add(x, this.mm(act, this.w(`layers.${i}.wdown`) as tf.Tensor2D));
   }
 
-  private tables(b: ForwardBatch, past: number): [tf.Tensor2D, tf.Tensor2D] {
+  /**
+   * Rope tables [rows, length, width] for the fused QKV: one row shared by the whole batch when
+   * positions are the default past…past+length−1, else one per sequence.
+   */
+  private tables(b: ForwardBatch, past: number): [tf.Tensor3D, tf.Tensor3D] {
     const c = this.config;
-    const positions = b.positions ?? Int32Array.from({ length: b.batch * b.length }, (_, k) => past + (k % b.length));
-    const t = ropeTables(positions, this.invFreq, { queries: c.nHeads, keys: c.nKvHeads, values: c.nKvHeads, queryScale: 1 / Math.sqrt(c.headDim) });
-    const shape: [number, number] = [positions.length, t.width];
-    return [tf.tensor2d(t.cos, shape), tf.tensor2d(t.sin, shape)];
+    const shared = b.positions === undefined;
+    const positions = b.positions ?? Int32Array.from({ length: b.length }, (_, k) => past + k);
+    const heads = { queries: c.nHeads, keys: c.nKvHeads, values: c.nKvHeads, queryScale: 1 / Math.sqrt(c.headDim) };
+    const t = ropeTables(positions, this.invFreq, heads);
+    const shape: [number, number, number] = [shared ? 1 : b.batch, b.length, t.width];
+    return [tf.tensor3d(t.cos, shape), tf.tensor3d(t.sin, shape)];
   }
 
   private embedIds(ids: Int32Array): tf.Tensor2D {

@@ -66,34 +66,37 @@ export function embed(table: tf.Tensor2D, ids: Int32Array): tf.Tensor2D {
   return op(table);
 }
 
-const swigluOp = customOp<tf.Tensor2D>(([gu], save) => {
-  if (gu === undefined) throw new Error('swiglu needs an input');
-  save([gu]);
-  const [n, twoF] = gu.shape as [number, number];
-  const f = twoF / 2;
-  const gate = tf.slice(gu, [0, 0], [n, f]);
-  const up = tf.slice(gu, [0, f], [n, f]);
-  return {
-    value: tf.mul(tf.mul(gate, tf.sigmoid(gate)), up),
-    gradFunc: (dy, saved) => {
-      const [s] = saved as [tf.Tensor2D];
-      const g = tf.slice(s, [0, 0], [n, f]);
-      const u = tf.slice(s, [0, f], [n, f]);
-      const sig = tf.sigmoid(g);
-      const silu = tf.mul(g, sig);
-      // d silu(g)/dg = σ(g) · (1 + g · (1 − σ(g)))
-      const dsilu = tf.mul(sig, tf.add(1, tf.mul(g, tf.sub(1, sig))));
-      return [tf.concat([tf.mul(tf.mul(dy, u), dsilu), tf.mul(dy, silu)], 1)];
-    },
-  };
-});
-
 /**
- * SwiGLU on a fused gate/up projection: `gu` is [N, 2F] with the gate in the first F columns;
- * returns silu(gate) · up, [N, F].
+ * The SwiGLU MLP's first half: silu(h · W_gate) ⊙ (h · W_up), with W_gate and W_up the two halves
+ * of one fused [d, 2F] weight. Measured on wasm, two [N, d] × [d, F] products beat one
+ * [N, d] × [d, 2F] followed by column slices of its [N, 2F] output (and a concat in the backward
+ * pass): slicing the small weight is free, slicing the activation is not, and the weight-gradient
+ * products run faster at width F than at 2F.
  */
-export function swiglu(gu: tf.Tensor2D): tf.Tensor2D {
-  return swigluOp(gu);
+export function swigluGateUp(h: tf.Tensor2D, wgu: tf.Tensor2D): tf.Tensor2D {
+  const op = customOp<tf.Tensor2D>(([hi, wi], save) => {
+    if (hi === undefined || wi === undefined) throw new Error('swigluGateUp needs two inputs');
+    const [d, twoF] = wi.shape as [number, number];
+    const f = twoF / 2;
+    const gate = tf.matMul(hi, tf.slice(wi, [0, 0], [d, f]));
+    const up = tf.matMul(hi, tf.slice(wi, [0, f], [d, f]));
+    save([hi, wi, gate, up]);
+    return {
+      value: tf.mul(tf.mul(gate, tf.sigmoid(gate)), up),
+      gradFunc: (dy, saved) => {
+        const [sh, sw, g, u] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
+        const sig = tf.sigmoid(g);
+        // d silu(g)/dg = σ(g) · (1 + g · (1 − σ(g)))
+        const dg = tf.mul(tf.mul(dy, u), tf.mul(sig, tf.add(1, tf.mul(g, tf.sub(1, sig)))));
+        const du = tf.mul(dy, tf.mul(g, sig));
+        const wT = tf.transpose(sw);
+        const dh = tf.add(tf.matMul(dg, tf.slice(wT, [0, 0], [f, d])), tf.matMul(du, tf.slice(wT, [f, 0], [f, d])));
+        const hT = tf.transpose(sh);
+        return [dh, tf.concat([tf.matMul(hT, dg), tf.matMul(hT, du)], 1)];
+      },
+    };
+  });
+  return op(h, wgu);
 }
 
 /**

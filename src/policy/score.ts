@@ -54,15 +54,16 @@ export function scoringBatch(sequences: readonly (readonly number[])[], from?: r
 
 /**
  * Log-probabilities [batch · length] of `targets` under the model's temperature-1 softmax, and
- * entropies of those distributions. Differentiable (the target pick is a one-hot product, since
+ * (computed when called, in the same scope) the entropies of those distributions. Differentiable (the target pick is a one-hot product, since
  * wasm has no gradient for gather); call inside tf.tidy or a gradient function.
  */
-export function tokenLogProbs(model: LlamaModel, b: ScoringBatch): { logProbs: tf.Tensor1D; entropies: tf.Tensor1D } {
+export function tokenLogProbs(model: LlamaModel, b: ScoringBatch): { logProbs: tf.Tensor1D; entropies: () => tf.Tensor1D } {
   const logits = model.forward(b.batch);
   const logp = tf.logSoftmax(logits);
   const vocab = logits.shape[1];
   const logProbs = tf.sum<tf.Tensor1D>(tf.mul(logp, oneHot(b.targets, vocab)), -1);
-  const entropies = tf.neg<tf.Tensor1D>(tf.sum<tf.Tensor1D>(tf.mul(tf.exp(logp), logp), -1));
+  // On demand: a training step that does not use the entropy should not pay for it.
+  const entropies = (): tf.Tensor1D => tf.neg<tf.Tensor1D>(tf.sum<tf.Tensor1D>(tf.mul(tf.exp(logp), logp), -1));
   return { logProbs, entropies };
 }
 
@@ -79,7 +80,7 @@ export async function score(
     const b = scoringBatch(chunk, options.from?.slice(start, start + size));
     const [lp, ent] = tf.tidy(() => {
       const r = tokenLogProbs(model, b);
-      return [r.logProbs, r.entropies];
+      return [r.logProbs, r.entropies()];
     });
     const [lpData, entData] = [(await lp.data()) as Float32Array, (await ent.data()) as Float32Array];
     tf.dispose([lp, ent]);
