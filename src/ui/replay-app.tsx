@@ -4,20 +4,12 @@
  * follow a run that is still writing). Keys are listed in the footer of each view.
  */
 import { Box, Text, useApp, useInput, useStdout } from 'ink';
-import { useState, type ReactNode } from 'react';
+import { useEffect, useReducer, type ReactNode } from 'react';
 import { sanitize } from './format.ts';
-import { EPISODE_HEAD_ROWS, maxScroll, ReplayEpisode } from './replay-episode.tsx';
+import { EPISODE_HEAD_ROWS, ReplayEpisode } from './replay-episode.tsx';
 import { ReplayList } from './replay-list.tsx';
-import {
-  describeFilters,
-  filterEpisodes,
-  nextOutcome,
-  nextTurns,
-  NO_FILTERS,
-  readNote,
-  type ReplayData,
-  type ReplayFilters,
-} from './replay-model.ts';
+import { describeFilters, NO_FILTERS, readNote, type ReplayData, type ReplayFilters } from './replay-model.ts';
+import { initialReplayState, replayReducer, visible, type ReplayView } from './replay-state.ts';
 
 export interface ReplayAppProps {
   readonly data: ReplayData;
@@ -29,12 +21,10 @@ export interface ReplayAppProps {
   readonly rows?: number;
 }
 
-type View = { readonly mode: 'list' } | { readonly mode: 'episode'; readonly key: string; readonly turn: number; readonly scroll: number };
-
 /** Rows around the content: header, filter line, footer, and one spare so ink never scrolls. */
 const CHROME_ROWS = 4;
 
-function Footer({ view, canReload, searching }: { view: View; canReload: boolean; searching: boolean }): ReactNode {
+function Footer({ view, canReload, searching }: { view: ReplayView; canReload: boolean; searching: boolean }): ReactNode {
   const k = (key: string, what: string): ReactNode => (
     <Text key={key}>
       <Text bold>{key}</Text> {what} ·{' '}
@@ -60,76 +50,32 @@ export function ReplayApp({ data: initialData, initialFilters = NO_FILTERS, relo
   const { stdout } = useStdout();
   const width = Math.max(40, columns ?? (stdout.columns || 80));
   const height = Math.max(CHROME_ROWS + EPISODE_HEAD_ROWS + 2, rows ?? (stdout.rows || 24));
-  const [data, setData] = useState(initialData);
-  const [filters, setFilters] = useState(initialFilters);
-  const [selected, setSelected] = useState(0);
-  const [view, setView] = useState<View>({ mode: 'list' });
-  const [search, setSearch] = useState<string | null>(null);
-  const [notice, setNotice] = useState('');
-
-  const shown = filterEpisodes(data.episodes, filters);
-  const maxTurns = data.episodes.reduce((m, e) => Math.max(m, e.numTurns), 0);
   const contentRows = height - CHROME_ROWS;
   const bodyRows = contentRows - EPISODE_HEAD_ROWS;
+  const [state, dispatch] = useReducer(replayReducer, undefined, () => initialReplayState(initialData, initialFilters));
+  const { data, filters, view, search, notice } = state;
+  const shown = visible(state);
   const open = view.mode === 'episode' ? data.episodes.find((e) => e.key === view.key) : undefined;
-  const current = Math.min(selected, Math.max(0, shown.length - 1));
-
-  const applyFilters = (next: ReplayFilters): void => {
-    // Keep the selected episode selected when it still passes the filters.
-    const key = shown[current]?.key;
-    const after = filterEpisodes(data.episodes, next);
-    setFilters(next);
-    setSelected(Math.max(0, after.findIndex((e) => e.key === key)));
-  };
 
   useInput((input, key) => {
-    if (search !== null) {
-      if (key.return) {
-        applyFilters({ ...filters, problem: search });
-        setSearch(null);
-      } else if (key.escape) setSearch(null);
-      else if (key.backspace || key.delete) setSearch(search.slice(0, -1));
-      else if (input !== '' && !key.ctrl && !key.meta) setSearch(search + input);
-      return;
-    }
-    if (input === 'q') {
-      exit();
-      return;
-    }
-    if (view.mode === 'episode' && open !== undefined) {
-      const limit = maxScroll(open, view.turn, width, bodyRows);
-      if (key.escape || key.backspace || key.delete) setView({ mode: 'list' });
-      else if (key.leftArrow || input === 'h') setView({ ...view, turn: Math.max(0, view.turn - 1), scroll: 0 });
-      else if (key.rightArrow || input === 'l') setView({ ...view, turn: Math.min(open.numTurns - 1, view.turn + 1), scroll: 0 });
-      else if (key.upArrow || input === 'k') setView({ ...view, scroll: Math.max(0, view.scroll - 1) });
-      else if (key.downArrow || input === 'j') setView({ ...view, scroll: Math.min(limit, view.scroll + 1) });
-      else if (key.pageUp) setView({ ...view, scroll: Math.max(0, view.scroll - bodyRows) });
-      else if (key.pageDown || input === ' ') setView({ ...view, scroll: Math.min(limit, view.scroll + bodyRows) });
-      return;
-    }
-    if (key.upArrow || input === 'k') setSelected(Math.max(0, current - 1));
-    else if (key.downArrow || input === 'j') setSelected(Math.min(shown.length - 1, current + 1));
-    else if (key.pageUp) setSelected(Math.max(0, current - contentRows));
-    else if (key.pageDown) setSelected(Math.max(0, Math.min(shown.length - 1, current + contentRows)));
-    else if (key.return) {
-      const episode = shown[current];
-      if (episode !== undefined) setView({ mode: 'episode', key: episode.key, turn: 0, scroll: 0 });
-    } else if (input === 'f') applyFilters({ ...filters, outcome: nextOutcome(filters.outcome) });
-    else if (input === 't') applyFilters({ ...filters, turns: nextTurns(filters.turns, maxTurns) });
-    else if (input === '/') setSearch(filters.problem);
-    else if (input === 'r' && reload !== undefined) {
-      setNotice('reloading…');
-      reload().then(
-        (next) => {
-          setData(next);
-          setNotice(`reloaded: ${next.episodes.length} episodes`);
-        },
-        (error: unknown) => {
-          setNotice(`reload failed: ${error instanceof Error ? error.message : String(error)}`);
-        },
-      );
-    }
+    dispatch({ type: 'key', input, key, geometry: { width, listRows: contentRows, bodyRows }, canReload: reload !== undefined });
   });
+
+  useEffect(() => {
+    if (state.quit) exit();
+  }, [state.quit, exit]);
+
+  useEffect(() => {
+    if (state.reloads === 0 || reload === undefined) return;
+    reload().then(
+      (next) => {
+        dispatch({ type: 'reloaded', data: next });
+      },
+      (error: unknown) => {
+        dispatch({ type: 'notice', text: `reload failed: ${error instanceof Error ? error.message : String(error)}` });
+      },
+    );
+  }, [state.reloads, reload]);
 
   const note = readNote(data);
   const header = (
@@ -137,7 +83,7 @@ export function ReplayApp({ data: initialData, initialFilters = NO_FILTERS, relo
       <Text bold color="magenta">rlef replay</Text>
       <Text> {sanitize(data.source)} </Text>
       <Text color="gray">
-        · {data.episodes.length} episodes · {shown.length} shown
+        · {data.episodes.length} episodes · {shown.episodes.length} shown
       </Text>
       {note === '' ? null : <Text color="yellow"> · {note}</Text>}
       {notice === '' ? null : <Text color="cyan"> · {notice}</Text>}
@@ -162,7 +108,7 @@ export function ReplayApp({ data: initialData, initialFilters = NO_FILTERS, relo
       {view.mode === 'episode' && open !== undefined ? (
         <ReplayEpisode episode={open} turn={view.turn} scroll={view.scroll} rows={bodyRows} width={width} />
       ) : (
-        <ReplayList episodes={shown} selected={current} rows={contentRows} width={width} />
+        <ReplayList episodes={shown.episodes} selected={shown.selected} rows={contentRows} width={width} />
       )}
       <Footer view={view} canReload={reload !== undefined} searching={search !== null} />
     </Box>

@@ -25,11 +25,6 @@ export interface ReplayEpisodeProps {
   readonly width: number;
 }
 
-/** The largest useful scroll offset of a turn's body for a window of `rows`. */
-export function maxScroll(episode: StoredEpisode, turn: number, width: number, rows: number): number {
-  return Math.max(0, turnBody(episode, turn, width).length - Math.max(1, rows));
-}
-
 function TurnBar({ episode, turn }: { episode: StoredEpisode; turn: number }): ReactNode {
   return (
     <Row>
@@ -70,8 +65,9 @@ export function ReplayEpisode({ episode, turn, scroll, rows, width }: ReplayEpis
       <Row>
         <Text color="gray">
           turn {turn + 1}/{episode.numTurns}
-          {row === undefined ? '' : ` · ${turnNumbers(row)}`}
+          {/* First, so that a narrow terminal does not cut it off. */}
           {more > 0 ? ` · ${more} more lines (↓)` : ''}
+          {row === undefined ? '' : ` · ${turnNumbers(row)}`}
         </Text>
       </Row>
       {shown.map((line, i) =>
