@@ -216,7 +216,7 @@ export class PpoLearner implements LearnerPort {
         mask: maskT,
       };
       let loss = clippedSurrogateLoss(inputs, { clipEpsilon: this.options.clipEpsilon });
-      const entropy = maskedMean(entropies, maskT);
+      const entropy = maskedMean(entropies(), maskT);
       if (this.options.entropyCoef !== 0) loss = tf.sub(loss, tf.mul(entropy, this.options.entropyCoef));
       const ratio = tf.exp(tf.sub(logProbs, inputs.oldLogp));
       const clipped = maskedMean(tf.cast(tf.greater(tf.abs(tf.sub(ratio, 1)), this.options.clipEpsilon), 'float32'), maskT);

@@ -34,10 +34,8 @@ export interface TrainingParts {
 
 const LATEST = 'latest.json';
 
-/** Saves a checkpoint of the run and points `latest.json` at it; keeps the newest `keep`. */
-export async function saveRunCheckpoint(runDir: string, parts: TrainingParts, state: RunCheckpointState, keep = 2): Promise<string> {
-  const dir = join(runDir, 'checkpoints');
-  const name = `iter-${String(state.nextIteration).padStart(6, '0')}`;
+/** A copy of everything a run checkpoint holds, taken synchronously (weights cannot change under it). */
+export function snapshotRun(parts: TrainingParts, state: RunCheckpointState): { checkpoint: Checkpoint; nextIteration: number } {
   const policyOpt = parts.policyOptimizer.exportState();
   const criticOpt = parts.criticOptimizer.exportState();
   const checkpoint: Checkpoint = {
@@ -48,7 +46,18 @@ export async function saveRunCheckpoint(runDir: string, parts: TrainingParts, st
     critic: { weights: parts.critic.exportWeights(), optimizer: { tensors: criticOpt.tensors, state: { step: criticOpt.step } } },
     state: state as unknown as JsonValue,
   };
-  await saveCheckpoint(join(dir, name), checkpoint, { overwrite: true });
+  return { checkpoint, nextIteration: state.nextIteration };
+}
+
+/** Writes a snapshot as `checkpoints/iter-N`, points `latest.json` at it, keeps the newest `keep`. */
+export async function writeRunCheckpoint(
+  runDir: string,
+  snapshot: { readonly checkpoint: Checkpoint; readonly nextIteration: number },
+  keep = 2,
+): Promise<string> {
+  const dir = join(runDir, 'checkpoints');
+  const name = `iter-${String(snapshot.nextIteration).padStart(6, '0')}`;
+  await saveCheckpoint(join(dir, name), snapshot.checkpoint, { overwrite: true });
   const temp = join(dir, `.${LATEST}.tmp`);
   await writeFile(temp, `${JSON.stringify({ checkpoint: name })}\n`);
   await rename(temp, join(dir, LATEST));

@@ -5,7 +5,7 @@
  * SIGTERM: the iterations already started finish, their rows are flushed, a checkpoint is saved);
  * `resume` continues from the newest checkpoint in a new trajectory segment.
  */
-import { appendFile, mkdir, readdir, writeFile, access } from 'node:fs/promises';
+import { access, appendFile, mkdir, readFile, readdir, rename, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { BehaviorSubject, Subject, concatMap, from, interval, map, type Observable } from 'rxjs';
 import { selectBackend, type BackendPreference } from '../policy/backend.ts';
@@ -32,7 +32,7 @@ import { feedbackPolicy } from './feedback-policy.ts';
 import { loadPolicy } from './load-policy.ts';
 import { PolicyService } from './policy-service.ts';
 import { PpoLearner } from './ppo-learner.ts';
-import { latestRunCheckpoint, restoreRunCheckpoint, saveRunCheckpoint, type RunCheckpointState } from './run-checkpoints.ts';
+import { latestRunCheckpoint, restoreRunCheckpoint, snapshotRun, writeRunCheckpoint, type RunCheckpointState } from './run-checkpoints.ts';
 import { UsageError } from './errors.ts';
 
 export interface TrainOptions {
@@ -103,6 +103,7 @@ export async function train(options: TrainOptions): Promise<TrainSummary> {
         log(`[run] ${runDir} has no checkpoint yet: starting from iteration 0`);
       }
     }
+    if (resumed !== null) await keepMetricsBefore(join(runDir, 'metrics.jsonl'), resumed.nextIteration);
     const runId = resumed?.runId ?? basename(runDir);
     const seed = resumed?.seed ?? options.seed;
     const startIteration = resumed?.nextIteration ?? 0;
@@ -172,21 +173,23 @@ export async function train(options: TrainOptions): Promise<TrainSummary> {
       },
     });
 
-    // Every update: write its rows (one record batch), then checkpoint when due, before the next iteration starts.
+    // Every update writes its rows (one record batch) before the next iteration can start; metrics
+    // lines and checkpoints follow in order on a queue, from snapshots taken at the update.
     let consumed = startIteration * perIteration;
     let lastSaved = startIteration;
-    const save = async (): Promise<void> => {
+    let persist: Promise<void> = Promise.resolve();
+    const enqueue = (step: () => Promise<unknown>): void => {
+      persist = persist.then(async () => {
+        await step();
+      });
+    };
+    const checkpointNow = (force: boolean): void => {
       const nextIteration = Math.floor(consumed / perIteration);
       if (nextIteration <= lastSaved) return;
-      await saveRunCheckpoint(runDir, parts, {
-        runId,
-        pipeline: pipeline.name,
-        seed,
-        nextIteration,
-        policyVersion: version,
-        history: tracker.current.history,
-      });
+      if (!force && nextIteration % checkpointEvery !== 0 && nextIteration < iterations) return;
       lastSaved = nextIteration;
+      const snapshot = snapshotRun(parts, { runId, pipeline: pipeline.name, seed, nextIteration, policyVersion: version, history: tracker.current.history });
+      enqueue(() => writeRunCheckpoint(runDir, snapshot));
     };
     const persisting: LearnerPort = {
       update: (batch: readonly Episode[]): Observable<UpdateResult> =>
@@ -196,8 +199,6 @@ export async function train(options: TrainOptions): Promise<TrainSummary> {
               (async () => {
                 await writer.write(batch.flatMap((e, i) => episodeRows(e, result.turnStats[i], { runId, split: 'train', now: Date.now() })));
                 consumed += batch.length;
-                const next = Math.floor(consumed / perIteration);
-                if (next > lastSaved && (next % checkpointEvery === 0 || next >= iterations || stopping)) await save();
                 return result;
               })(),
             ),
@@ -229,13 +230,15 @@ export async function train(options: TrainOptions): Promise<TrainSummary> {
           next: (event: LoopEvent) => {
             const { state, finished } = tracker.apply(event, Date.now());
             state$.next(state);
-            if (finished !== null) void appendFile(metricsFile, `${JSON.stringify(finished)}\n`);
+            if (finished !== null) enqueue(() => appendFile(metricsFile, `${JSON.stringify(finished)}\n`));
+            if (event.type === 'update') checkpointNow(stopping);
           },
           error: fail,
           complete: done,
         });
       });
-      if (stopping) await save();
+      checkpointNow(true);
+      await persist;
       const nextIteration = Math.floor(consumed / perIteration);
       state$.next(tracker.status('done', stopping ? `stopped at iteration ${nextIteration}` : 'done', Date.now()));
       return {
@@ -297,6 +300,16 @@ async function chooseRunDir(options: TrainOptions): Promise<string> {
   }
   const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '').replace('T', '-');
   return join(runs, `${options.pipeline.name}-${stamp}`);
+}
+
+/** Drops metric lines of iterations a resumed run trains again (written after the last checkpoint). */
+async function keepMetricsBefore(file: string, nextIteration: number): Promise<void> {
+  const text = await readFile(file, 'utf8').catch(() => '');
+  const kept = text
+    .split('\n')
+    .filter((line) => line.trim() !== '' && (JSON.parse(line) as { iteration: number }).iteration < nextIteration);
+  await writeFile(`${file}.tmp`, kept.map((line) => `${line}\n`).join(''));
+  await rename(`${file}.tmp`, file);
 }
 
 async function exists(path: string): Promise<boolean> {

@@ -16,7 +16,14 @@ export interface TrajectoryFileRead extends DecodedTrajectories {
 
 /** What was read from a run directory: its segments in order and all their rows. */
 export interface TrajectoryRunRead {
+  /**
+   * The rows of all segments, except rows an iteration left in an earlier segment when a resumed
+   * run trained that iteration again in a later one (a kill after the rows were flushed but before
+   * the checkpoint was saved): for each (run, split, iteration) the latest segment holding it wins.
+   */
   readonly rows: TurnRow[];
+  /** Rows dropped because a later segment holds their iteration again. */
+  readonly supersededRows: number;
   readonly segments: readonly TrajectoryFileRead[];
   /** True when some segment ended in a torn flush (its complete batches are still in `rows`). */
   readonly truncated: boolean;
@@ -37,8 +44,15 @@ export async function listSegmentPaths(dir: string): Promise<string[]> {
 export async function readTrajectoryRun(dir: string): Promise<TrajectoryRunRead> {
   const segments: TrajectoryFileRead[] = [];
   for await (const segment of iterateTrajectorySegments(dir)) segments.push(segment);
+  const latest = new Map<string, number>();
+  const keyOf = (row: TurnRow): string => `${row.runId}\u0000${row.split}\u0000${row.iteration}`;
+  segments.forEach((segment, index) => {
+    for (const row of segment.rows) latest.set(keyOf(row), index);
+  });
+  const rows = segments.flatMap((segment, index) => segment.rows.filter((row) => latest.get(keyOf(row)) === index));
   return {
-    rows: segments.flatMap((segment) => segment.rows),
+    rows,
+    supersededRows: segments.reduce((n, segment) => n + segment.rows.length, 0) - rows.length,
     segments,
     truncated: segments.some((segment) => segment.truncatedBytes > 0),
   };
@@ -77,5 +91,5 @@ export async function* iterateTrajectoryBatches(fileOrDir: string): AsyncGenerat
 export async function readTrajectories(fileOrDir: string): Promise<TrajectoryRunRead> {
   if ((await stat(fileOrDir)).isDirectory()) return readTrajectoryRun(fileOrDir);
   const segment = await readTrajectoryFile(fileOrDir);
-  return { rows: segment.rows, segments: [segment], truncated: segment.truncatedBytes > 0 };
+  return { rows: segment.rows, supersededRows: 0, segments: [segment], truncated: segment.truncatedBytes > 0 };
 }
