@@ -100,6 +100,13 @@ h2 { font-size: 17px; margin: 18px 0 4px; }
 /** Draws every chart with uPlot, then says in the page title how many it drew. */
 const DRAW_SCRIPT = `
 (function () {
+  // As many decimals as the tick step needs, so a narrow range (KL ≈ 0.0100 ± 0.0001) still reads.
+  function tickLabels(u, ticks) {
+    var step = ticks.length > 1 ? Math.abs(ticks[1] - ticks[0]) : 1;
+    var d = 0;
+    while (d < 10 && Math.abs(Math.round(step * Math.pow(10, d)) - step * Math.pow(10, d)) > 1e-6) d++;
+    return ticks.map(function (v) { return Math.abs(v) >= 1e6 ? v.toExponential(2) : v.toFixed(d); });
+  }
   var charts = JSON.parse(document.getElementById('chart-data').textContent);
   var drawn = 0;
   charts.forEach(function (c) {
@@ -115,7 +122,7 @@ const DRAW_SCRIPT = `
         scales: { x: { time: false }, y: y },
         axes: [
           { label: 'iteration', incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000] },
-          c.percent ? { values: function (u, ticks) { return ticks.map(function (v) { return Math.round(v * 100) + '%'; }); }, size: 60 } : { size: 60 }
+          c.percent ? { values: function (u, ticks) { return ticks.map(function (v) { return Math.round(v * 100) + '%'; }); }, size: 60 } : { values: tickLabels, size: function (u, values) { var n = 0; (values || []).forEach(function (v) { n = Math.max(n, String(v).length); }); return Math.max(50, 12 + n * 8); } }
         ],
         cursor: { show: false }, legend: { show: true, live: false }
       }, [c.x].concat(c.series.map(function (s) { return s.values; })), document.getElementById('chart-' + c.id));
