@@ -113,6 +113,9 @@ export async function generate(
   try {
     let from = 0;
     for (let step = 0; step < budget && rows.some((r) => r.done === undefined); step++) {
+      // A macrotask hop per token: the backend's promises resolve as microtasks, so without it
+      // I/O and worker messages (finished executions, checkpoint writes) would wait for the whole decode.
+      if (step > 0) await new Promise<void>((resolve) => setImmediate(resolve));
       const start = cache ? from : 0;
       const b = { ids: window(start, length, ids), batch, length: length - start, positions: positionsOf(start, length), keyValid: validUpTo(length) };
       const logits = tf.tidy(() => (cache ? model.decode(b, cache) : model.forward(b)));
