@@ -66,24 +66,30 @@ function useRunView(state$: Observable<RunState>, frameMs: number, scheduler: Sc
   return view;
 }
 
-function useTerminalSize(columns: number | undefined, rows: number | undefined): { columns: number; rows: number } {
-  const { stdout } = useStdout();
+interface TerminalSize {
+  readonly columns: number;
+  readonly rows: number;
+}
+
+function measureTerminal(stdout: NodeJS.WriteStream): TerminalSize {
   // Off a terminal nothing scrolls out of sight, so the height is not a limit.
-  const read = (): { columns: number; rows: number } => ({
-    columns: columns ?? (stdout.columns || 80),
-    rows: rows ?? (stdout.isTTY ? stdout.rows || 24 : Number.POSITIVE_INFINITY),
-  });
-  const [size, setSize] = useState(read);
+  return { columns: stdout.columns || 80, rows: stdout.isTTY ? stdout.rows || 24 : Number.POSITIVE_INFINITY };
+}
+
+/** The terminal size, followed on resize; `columns` / `rows` props override it. */
+function useTerminalSize(columns: number | undefined, rows: number | undefined): TerminalSize {
+  const { stdout } = useStdout();
+  const [measured, setMeasured] = useState(() => measureTerminal(stdout));
   useEffect(() => {
     const onResize = (): void => {
-      setSize(read());
+      setMeasured(measureTerminal(stdout));
     };
     stdout.on('resize', onResize);
     return () => {
       stdout.off('resize', onResize);
     };
-  }, [stdout, columns, rows]);
-  return size;
+  }, [stdout]);
+  return { columns: columns ?? measured.columns, rows: rows ?? measured.rows };
 }
 
 interface FooterProps {

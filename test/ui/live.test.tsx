@@ -47,8 +47,8 @@ class FakeKeyboard extends EventEmitter {
 /** A terminal screen that keeps everything written to it. */
 class FakeScreen extends EventEmitter {
   readonly isTTY = true;
-  readonly columns = 100;
-  readonly rows = 40;
+  columns = 100;
+  rows = 40;
   written = '';
   write(chunk: string): boolean {
     this.written += chunk;
@@ -150,4 +150,20 @@ test('a logged line is printed above the live frame, which is drawn again below 
   const before = screen.written.length;
   ui.log('after the UI: straight to stderr');
   assert.equal(screen.written.slice(before), 'after the UI: straight to stderr\n');
+});
+
+test('a resized terminal gets a new layout: side by side panels once it is wide enough', async () => {
+  const { screen, states, ui } = start();
+  await waitFor(() => states.observed, 'the UI to subscribe');
+  states.next(mid);
+  await waitFor(() => screen.text().includes('Learning'), 'the first frame');
+  assert.equal(screen.text().split('\n').some((line) => line.includes('Stages') && line.includes('Learning')), false);
+  screen.columns = 140;
+  screen.emit('resize');
+  await waitFor(
+    () => screen.text().split('\n').some((line) => /── Stages ─+ ━━ ▶ Learning ━+/.test(line)),
+    'stages and learning side by side',
+  );
+  ui.unmount();
+  await ui.waitUntilExit();
 });
