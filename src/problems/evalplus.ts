@@ -88,6 +88,7 @@ interface Case {
   readonly display: string;
   readonly expected: string | null;
   readonly digest: string | null;
+  readonly quick: string | null;
   readonly ms: number;
 }
 
@@ -190,7 +191,8 @@ export function evalPlusProblem(task: EvalPlusTask, expected: Expected): Problem
 
 /** Python for one call test: the checking helpers, then one `_rlef_check` over the cases. */
 function checkCode(task: EvalPlusTask, cases: readonly Case[]): string {
-  const items = cases.map((c) => `(lambda: ${c.args}, ${c.expected ?? 'None'}, ${c.digest === null ? 'None' : JSON.stringify(c.digest)})`);
+  const py = (text: string | null | undefined): string => (text === null || text === undefined ? 'None' : JSON.stringify(text));
+  const items = cases.map((c) => `(lambda: ${c.args}, ${c.expected ?? 'None'}, ${c.digest === null ? 'None' : `(${py(c.digest)}, ${py(c.quick)})`})`);
   return `${CHECK_HELPER}\n_rlef_check(${task.entryPoint}, ${JSON.stringify(task.flavour)}, ${JSON.stringify(task.entryPoint)}, ${String(task.atol)}, [\n${items.join(',\n')}\n])\n`;
 }
 

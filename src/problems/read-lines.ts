@@ -7,6 +7,7 @@ import { open } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
+import { InputError } from '../runtime/errors.ts';
 
 /** One line of a file; `line` counts from 1. */
 export interface NumberedLine {
@@ -46,6 +47,12 @@ export async function* readLines(file: string): AsyncGenerator<NumberedLine> {
       line++;
       if (text.trim() !== '') yield { line, text };
     }
+  } catch (error: unknown) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (typeof code === 'string' && code.startsWith('Z_')) {
+      throw new InputError(file, undefined, `not a valid gzip file after line ${line} (${(error as Error).message})`, { cause: error });
+    }
+    throw error;
   } finally {
     lines.close();
     input.destroy();

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { loadProblems } from '../../../src/problems/load.ts';
 import { InputError } from '../../../src/runtime/errors.ts';
 import { fixture } from './fixtures.ts';
+import { writeCodeContestsParquet } from '../../fixtures/problems/make-codecontests-parquet.ts';
 
 test('the CodeContests parquet export and its JSONL give the same problems', async () => {
   const fromParquet = await loadProblems(fixture('codecontests-tiny.parquet'));
@@ -43,6 +44,24 @@ test('a CodeContests record whose test inputs and outputs differ in number fails
     await assert.rejects(loadProblems(file), (error: unknown) => {
       assert.ok(error instanceof InputError);
       assert.equal(error.message, `${file}:2: field "public_tests" has 2 inputs but 1 outputs`);
+      return true;
+    });
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('a malformed CodeContests parquet row fails with the file and the row number', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'rlef-cc-'));
+  try {
+    const file = join(dir, 'bad.parquet');
+    writeCodeContestsParquet([
+      { name: 'a', description: 'd', public_tests: { input: ['1'], output: ['1'] } },
+      { name: 'b', description: 'd', public_tests: { input: ['1'], output: ['1'] }, time_limit: { seconds: 1, nanos: 0 }, solutions: { language: [3, 3], solution: ['print(1)'] } },
+    ], file);
+    await assert.rejects(loadProblems(file), (error: unknown) => {
+      assert.ok(error instanceof InputError);
+      assert.equal(error.message, `${file}: row 2: field "solutions.language" must be an array of numbers as long as "solutions.solution"`);
       return true;
     });
   } finally {

@@ -69,11 +69,15 @@ test('bad JSON, a repeated id, unknown keys and an empty file are input errors',
   });
 });
 
-test('gzipped JSONL is read like plain JSONL', async () => {
+test('gzipped JSONL is read like plain JSONL, and a truncated gzip file is an input error', async () => {
   await withTemp(async (dir) => {
     const file = join(dir, 'tiny.jsonl.gz');
     await writeFile(file, gzipSync(await readFile(fixture('humaneval-tiny.jsonl'))));
     assert.deepEqual(await loadProblems(file), await loadProblems(fixture('humaneval-tiny.jsonl')));
+    // A truncated download is an input error, not a crash.
+    const whole = gzipSync(await readFile(fixture('codecontests-tiny.jsonl')));
+    await writeFile(file, whole.subarray(0, whole.length - 40));
+    await assert.rejects(loadProblems(file, { format: 'codecontests' }), (error: unknown) => error instanceof InputError && /not a valid gzip file/.test(error.message));
   });
 });
 
