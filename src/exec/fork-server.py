@@ -115,7 +115,7 @@ class Server:
         self.uid = 1_000_000 + os.getpid() if self.root else None
         self.network, self.mount_ns, notes = enter_namespaces()
         if not self.root:
-            notes.append('not running as root: children keep the server uid, RLIMIT_NPROC is shared with it')
+            notes.append('not running as root: children keep the server uid (they share its RLIMIT_NPROC and can signal it)')
         if not self.mount_ns:
             notes.append('no private mount namespace: work dirs live on the host /tmp and /tmp stays shared')
         self.notes = notes

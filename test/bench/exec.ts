@@ -6,7 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { createExecutionPool } from '../../src/exec/pool.ts';
@@ -14,6 +14,7 @@ import { resolvePython } from '../../src/exec/python.ts';
 import { outputsMatch } from '../../src/exec/compare.ts';
 import { DEFAULT_MEMORY_LIMIT_BYTES, DEFAULT_TIME_LIMIT_MS, type Test } from '../../src/problems/problem.ts';
 import type { BenchOptions, BenchResult } from './run.ts';
+import { forkServers } from '../unit/exec/processes.ts';
 
 const HUMANEVAL = '/work/shared/data/HumanEval.jsonl.gz';
 
@@ -99,6 +100,24 @@ function spawnOnce(python: string, job: Job): Promise<boolean> {
   });
 }
 
+const CLOCK_TICKS_PER_SECOND = 100; // USER_HZ on Linux
+
+/** CPU time (ms) of `pid` and its reaped children, from /proc (utime, stime, cutime, cstime). */
+function cpuMsOf(pid: number | 'self'): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ').map(Number);
+    return ((fields[11]! + fields[12]! + fields[13]! + fields[14]!) * 1000) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return 0;
+  }
+}
+
+/** CPU time of this process, its reaped children, and the live fork servers with their children. */
+function cpuMsTotal(): number {
+  return cpuMsOf('self') + forkServers().reduce((sum, server) => sum + cpuMsOf(server.pid), 0);
+}
+
 async function withConcurrency<T>(items: readonly T[], concurrency: number, fn: (item: T) => Promise<boolean>): Promise<number> {
   let next = 0;
   let passed = 0;
@@ -123,12 +142,15 @@ export async function benchExec(options: BenchOptions): Promise<BenchResult> {
   const pool = await createExecutionPool({ workers });
   const startupMs = performance.now() - startup;
   let poolMs: number;
+  let poolCpuMs: number;
   let poolPassed: number;
   try {
     await pool.run('print(1)', ''); // warm both the worker path and the page cache
+    const cpu0 = cpuMsTotal();
     const t0 = performance.now();
     const results = await Promise.all(jobs.map((job) => pool.judge({ code: job.code, tests: [job.test], mode: 'first-failure' })));
     poolMs = performance.now() - t0;
+    poolCpuMs = cpuMsTotal() - cpu0;
     poolPassed = results.filter((result) => result.verdict === 'passed').length;
   } finally {
     await pool.close();
@@ -136,9 +158,11 @@ export async function benchExec(options: BenchOptions): Promise<BenchResult> {
 
   const python = resolvePython();
   await spawnOnce(python, jobs[0]!);
+  const cpu1 = cpuMsOf('self');
   const t1 = performance.now();
   const baselinePassed = await withConcurrency(jobs, workers, (job) => spawnOnce(python, job));
   const baselineMs = performance.now() - t1;
+  const baselineCpuMs = cpuMsOf('self') - cpu1;
 
   const poolRate = (jobs.length / poolMs) * 1000;
   const baselineRate = (jobs.length / baselineMs) * 1000;
@@ -153,7 +177,9 @@ export async function benchExec(options: BenchOptions): Promise<BenchResult> {
       poolMs: round(poolMs),
       poolTestsPerSecond: round(poolRate),
       poolPassed,
+      poolCpuMsPerTest: round(poolCpuMs / jobs.length),
       baselineMs: round(baselineMs),
+      baselineCpuMsPerTest: round(baselineCpuMs / jobs.length),
       baselineTestsPerSecond: round(baselineRate),
       baselinePassed,
       ratio: round(poolRate / baselineRate),
@@ -164,6 +190,8 @@ export async function benchExec(options: BenchOptions): Promise<BenchResult> {
       `pool:     ${round(poolRate)} tests/s (${jobs.length} in ${round(poolMs)} ms, ${poolPassed} passed; start-up ${round(startupMs)} ms not counted)`,
       `baseline: ${round(baselineRate)} tests/s (${jobs.length} in ${round(baselineMs)} ms, ${baselinePassed} passed; python3 per test)`,
       `ratio:    ${round(poolRate / baselineRate)}x`,
+      `CPU per test (all processes, load-independent): pool ${round(poolCpuMs / jobs.length)} ms, baseline ${round(baselineCpuMs / jobs.length)} ms (ratio ${round(baselineCpuMs / Math.max(poolCpuMs, 1e-9))}x)`,
+      `load average at the end: ${loadavg().map((x) => x.toFixed(1)).join(' ')} on ${availableParallelism()} cores (wall-clock rates shrink with load)`,
       `isolation (pool): network namespace ${isolation.network ? 'yes' : 'no'}, unprivileged uid ${isolation.unprivilegedUser ? 'yes' : 'no'}${isolation.notes.length > 0 ? ` (${isolation.notes.join('; ')})` : ''}`,
     ],
   };

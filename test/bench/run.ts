@@ -5,6 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import { benchExec } from './exec.ts';
+import { benchPipeline } from './pipeline.ts';
 
 /** What every benchmark gets from the command line. */
 export interface BenchOptions {
@@ -21,6 +22,7 @@ export interface BenchResult {
 /** The registry: benchmark name → function. */
 export const benchmarks: Readonly<Record<string, (options: BenchOptions) => Promise<BenchResult>>> = {
   exec: benchExec,
+  pipeline: benchPipeline,
 };
 
 async function main(argv: readonly string[]): Promise<number> {
