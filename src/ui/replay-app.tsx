@@ -58,7 +58,14 @@ export function ReplayApp({ data: initialData, initialFilters = NO_FILTERS, relo
   const open = view.mode === 'episode' ? data.episodes.find((e) => e.key === view.key) : undefined;
 
   useInput((input, key) => {
-    dispatch({ type: 'key', input, key, geometry: { width, listRows: contentRows, bodyRows }, canReload: reload !== undefined });
+    const geometry = { width, listRows: contentRows, bodyRows };
+    // Keys typed faster than they are read (or pasted) arrive as one chunk, e.g. "jj\r": ink
+    // passes it whole, so it is split here into the keys it is made of.
+    const keys = input.length > 1 && key.ctrl !== true && key.meta !== true ? [...input] : [input];
+    for (const k of keys) {
+      const enter = keys.length > 1 && (k === '\r' || k === '\n');
+      dispatch({ type: 'key', input: enter ? '' : k, key: enter ? { ...key, return: true } : key, geometry, canReload: reload !== undefined });
+    }
   });
 
   useEffect(() => {

@@ -124,6 +124,14 @@ test('enter opens an episode and the arrows step through its turns: prompt, code
   app.unmount();
 });
 
+test('keys that arrive in one chunk act one by one', async () => {
+  const app = mount(full);
+  await waitFor(() => app.text().includes('rlef replay'), 'the first frame');
+  await app.press('jjj\r', (f) => f.includes('turn 1/3') && f.includes('smoke/is_sorted/0'), 'the fourth episode to open');
+  await app.press('ll', (f) => f.includes('turn 3/3'), 'two turns on');
+  app.unmount();
+});
+
 test('a long turn scrolls in a short terminal', async () => {
   const app = render(<ReplayApp data={full} columns={80} rows={14} />);
   const text = (): string => stripVTControlCharacters(app.lastFrame() ?? '');
