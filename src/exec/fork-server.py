@@ -80,7 +80,7 @@ def enter_namespaces():
     if libc.mount(None, b'/', None, MS_REC | MS_PRIVATE, None) != 0:
         notes.append('making / private failed: %s' % errno_name())
         return network, False, notes
-    opts = ('size=%d,mode=0711' % TMPFS_BYTES).encode()
+    opts = ('size=%d,nr_inodes=65536,mode=0711' % TMPFS_BYTES).encode()
     if libc.mount(b'tmpfs', b'/tmp', b'tmpfs', MS_NOSUID | MS_NODEV, opts) != 0:
         notes.append('mounting a private /tmp failed: %s' % errno_name())
         return network, False, notes
@@ -138,7 +138,7 @@ class Server:
         max_out, max_err = req['maxStdoutBytes'], req['maxStderrBytes']
         workdir = self.make_workdir()
         stdin_fd = os.memfd_create('stdin', 0)
-        data = req['stdin'].encode()
+        data = req['stdin'].encode('utf-8', 'replace')
         view = memoryview(data)
         while view:
             view = view[os.write(stdin_fd, view):]
