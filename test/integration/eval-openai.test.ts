@@ -194,3 +194,41 @@ test('a turn-limit sweep with no feedback runs each limit and tells the model on
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test('private feedback shows the private tests, and random feedback shows an unrelated failure', async () => {
+  const server = await startChatServer(script());
+  const dir = await mkdtemp(join(tmpdir(), 'rlef-eval-ablation-'));
+  try {
+    const evalWith = (feedback: 'private' | 'random') =>
+      evaluate({
+        policy: `openai:${server.baseUrl}`, model: 'scripted-model', data: DATA, limit: 2, turns: [2], rollouts: 1,
+        temperature: 0.2, topP: 0.95, feedback, metrics: parseMetrics('1@2'), concurrency: 2, seed: 1,
+        out: join(dir, feedback), json: true, workers: 1, root: ROOT, stdout: new PassThrough(), stderr: new PassThrough(),
+      });
+    const fixFeedback = (from: number): string[] =>
+      server.requests.slice(from).filter((r) => taskOf(r) === 'fix' && turnOf(r) === 1).map(lastUserMessage);
+
+    // The min program passes the private input `5` but not `1 1 0`; the public `3 9 4` is never shown.
+    const privately = await evalWith('private');
+    const shown = fixFeedback(0);
+    assert.equal(shown.length, 1);
+    assert.match(shown[0]!, /- input `1 1 0` failed:\nExpected output `1` but got `0`/);
+    assert.doesNotMatch(shown[0]!, /3 9 4|input `5`/);
+    // Fixed at turn 2 on the private tests, then graded on the public ones: solved.
+    assert.deepEqual(privately.turnLimits[0]!.solveRateByTurn.map((t) => t.value), [0.5, 1]);
+
+    // No problem here has a wrong solution to borrow, so the feedback is `raise NotImplementedError()` run on the tests.
+    const before = server.requests.length;
+    const randomly = await evalWith('random');
+    const random = fixFeedback(before);
+    assert.equal(random.length, 1);
+    assert.match(random[0]!, /^Your code failed the following tests:/);
+    assert.match(random[0]!, /NotImplementedError/);
+    assert.doesNotMatch(random[0]!, /but got `3`/);
+    // The episode still ends on the true tests: fix is solved at turn 2 whatever it was told.
+    assert.deepEqual(randomly.turnLimits[0]!.solveRateByTurn.map((t) => t.value), [0.5, 1]);
+  } finally {
+    await server.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+});
