@@ -370,8 +370,10 @@ class Server:
             os.setgroups([])
             os.setresgid(uid, uid, uid)
             os.setresuid(uid, uid, uid)
-        # NPROC after the uid drop counts the sandbox uid's processes only.
-        resource.setrlimit(resource.RLIMIT_NPROC, (32, 32))
+        if uid is not None:
+            # After the uid drop NPROC counts the sandbox uid's processes only. Without a uid of
+            # our own it would count every process of the user, so it is left alone there.
+            resource.setrlimit(resource.RLIMIT_NPROC, (32, 32))
         # Should the server die hard, the child dies with it (set after the uid change, which clears it).
         libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
         if os.getppid() != self.pid:
