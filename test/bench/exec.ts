@@ -16,7 +16,8 @@ import { DEFAULT_MEMORY_LIMIT_BYTES, DEFAULT_TIME_LIMIT_MS, type Test } from '..
 import type { BenchOptions, BenchResult } from './run.ts';
 import { forkServers } from '../unit/exec/processes.ts';
 
-const HUMANEVAL = '/work/shared/data/HumanEval.jsonl.gz';
+/** The dataset used when present (`RLEF_BENCH_HUMANEVAL` overrides the path; a missing file selects the built-in set). */
+const HUMANEVAL = process.env['RLEF_BENCH_HUMANEVAL'] ?? '/work/shared/data/HumanEval.jsonl.gz';
 
 interface Job {
   readonly code: string;
