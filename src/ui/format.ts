@@ -100,3 +100,32 @@ export function truncate(text: string, width: number): string {
   if (w === 0) return '';
   return chars.slice(0, w - 1).join('') + '…';
 }
+
+/**
+ * Word-wraps one line of text into at most `maxRows` rows of at most `width` characters; a word
+ * longer than a row is cut, and the last row ends with `…` when text was left over.
+ */
+export function wrapRows(text: string, width: number, maxRows: number): string[] {
+  const w = Math.max(1, Math.floor(width));
+  const rows: string[] = [];
+  let row = '';
+  for (const word of text.split(/\s+/).filter((x) => x !== '')) {
+    let rest = word;
+    while ([...rest].length > w) {
+      if (row !== '') rows.push(row);
+      rows.push([...rest].slice(0, w).join(''));
+      rest = [...rest].slice(w).join('');
+      row = '';
+    }
+    const next = row === '' ? rest : `${row} ${rest}`;
+    if ([...next].length > w) {
+      rows.push(row);
+      row = rest;
+    } else row = next;
+  }
+  if (row !== '') rows.push(row);
+  if (rows.length <= maxRows) return rows;
+  const kept = rows.slice(0, Math.max(0, maxRows));
+  const last = kept.pop();
+  return last === undefined ? [] : [...kept, truncate(`${last} …`, w).replace(/ …$/, '…')];
+}

@@ -9,7 +9,7 @@ import { useEffect, useState, type ReactNode } from 'react';
 import type { Observable, SchedulerLike } from 'rxjs';
 import type { RunState } from '../pipeline/run-state.ts';
 import { EpisodesPanel } from './episodes-panel.tsx';
-import { sanitize } from './format.ts';
+import { sanitize, wrapRows } from './format.ts';
 import { Header } from './header.tsx';
 import { computeLayout, nextPanel, type Layout, type PanelId } from './layout.ts';
 import { LearningPanel } from './learning-panel.tsx';
@@ -92,6 +92,11 @@ function useTerminalSize(columns: number | undefined, rows: number | undefined):
   return { columns: columns ?? measured.columns, rows: rows ?? measured.rows };
 }
 
+/** Untrusted text on one line. */
+function flat(text: string): string {
+  return sanitize(text).replace(/\s*\n\s*/g, ' ').trim();
+}
+
 interface FooterProps {
   readonly width: number;
   readonly state: RunState | null;
@@ -104,14 +109,20 @@ interface FooterProps {
 function Footer({ width, state, focus, keys, stopRequested, ended }: FooterProps): ReactNode {
   let line: ReactNode;
   if (state?.status === 'failed') {
-    // The reason a run failed is the one line the user must read in full, so it may wrap.
+    // The reason a run failed is the one line the user must read in full, so it may wrap, up
+    // to three rows: a stack trace would push the frame past the terminal's height.
+    const rows = wrapRows(`✖ run failed: ${flat(state.message)}`, width, 3);
     return (
-      <Box width={width}>
-        <Text color="red">✖ run failed: {sanitize(state.message)}</Text>
+      <Box width={width} flexDirection="column">
+        {rows.map((row, i) => (
+          <Text key={i} color="red" wrap="truncate-end">
+            {row}
+          </Text>
+        ))}
       </Box>
     );
   }
-  if (ended?.error != null) line = <Text color="red">state stream failed: {ended.error}</Text>;
+  if (ended?.error != null) line = <Text color="red">state stream failed: {flat(ended.error)}</Text>;
   else if (ended !== null) line = <Text color="gray">run ended</Text>;
   else if (stopRequested) {
     line = <Text color="yellow">stop requested · finishing the work in flight · keys released (Ctrl+C interrupts)</Text>;

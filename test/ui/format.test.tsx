@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { bar, formatCount, formatDuration, formatMetric, formatPercent, oneLine, sanitize, truncate } from '../../src/ui/format.ts';
+import { bar, formatCount, formatDuration, formatMetric, formatPercent, oneLine, sanitize, truncate, wrapRows } from '../../src/ui/format.ts';
 import { computeLayout, nextPanel, PANEL_ORDER, type PanelId } from '../../src/ui/layout.ts';
 import { sparkline } from '../../src/ui/sparkline.ts';
 
@@ -103,4 +103,17 @@ test('a short terminal hides unfocused panels but never the focused one', () => 
   );
   const short = computeLayout({ columns: 100, rows: 24, focus: 'learning' });
   assert.deepEqual(short.show, { stages: false, learning: true, episodes: false });
+});
+
+test('wrapping breaks between words, cuts overlong words, and marks text left over', () => {
+  assert.deepEqual(wrapRows('the pool failed with signal SIGKILL', 12, 5), ['the pool', 'failed with', 'signal', 'SIGKILL']);
+  assert.deepEqual(wrapRows('abcdefghijklmnop', 5, 5), ['abcde', 'fghij', 'klmno', 'p']);
+  assert.deepEqual(wrapRows('one two three four five six', 9, 2), ['one two', 'three…']);
+  fc.assert(
+    fc.property(fc.string(), fc.integer({ min: 1, max: 40 }), fc.integer({ min: 1, max: 5 }), (text, width, maxRows) => {
+      const rows = wrapRows(text, width, maxRows);
+      assert.ok(rows.length <= maxRows);
+      for (const row of rows) assert.ok([...row].length <= width, JSON.stringify(row));
+    }),
+  );
 });

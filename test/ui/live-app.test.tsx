@@ -163,3 +163,14 @@ test('a failing state stream is shown, not thrown', async () => {
   states.error(new Error('batcher lost its input'));
   await waitFor(() => (app.lastFrame() ?? '').includes('state stream failed: batcher lost its input'), 'the error line');
 });
+
+test('a failure message with a stack trace is kept to three rows', async () => {
+  const failed = loadFixture('failed');
+  const trace = Array.from({ length: 40 }, (_, i) => `    at frame${i} (src/exec/pool.ts:${i}:1)`).join('\n');
+  const app = render(<LiveApp state$={of({ ...failed, message: `pool crashed\n${trace}` })} controls={recordingControls()} columns={60} />);
+  await waitFor(() => (app.lastFrame() ?? '').includes('run failed'), 'the failure');
+  const lines = stripVTControlCharacters(app.lastFrame() ?? '').split('\n');
+  const from = lines.findIndex((line) => line.includes('run failed'));
+  assert.match(lines[from] ?? '', /✖ run failed: pool crashed at frame0/);
+  assert.ok(lines.length - from <= 3, `${lines.length - from} rows of failure`);
+});
