@@ -45,11 +45,11 @@ export function registerReplay(program: Command): void {
     .argument('<path>', 'trajectory file (trajectories-NNN.arrow) or run directory')
     .option('--episode <id>', 'print this episode (episode id, or run-id/episode-id) in full and exit')
     .addOption(new Option('--outcome <which>', 'show only solved or failed episodes').choices(['all', 'solved', 'failed']).default('all'))
-    .option('--problem <text>', 'show only problems whose id contains this text (case-insensitive)', '')
+    .option('--problem <text>', 'show only problems whose id contains this text (case-insensitive)')
     .option('--turns <n>', 'show only episodes that took n turns', positiveInt)
     .option('--plain', 'print the listing even on a terminal', false)
     .addHelpText('after', HELP)
-    .action(async (path: string, opts: { episode?: string; outcome: OutcomeFilter; problem: string; turns?: number; plain: boolean }) => {
+    .action(async (path: string, opts: { episode?: string; outcome: OutcomeFilter; problem?: string; turns?: number; plain: boolean }) => {
       process.stdout.on('error', (error: NodeJS.ErrnoException) => {
         if (error.code === 'EPIPE') process.exit(0);
         throw error;
@@ -64,7 +64,7 @@ export function registerReplay(program: Command): void {
         process.stdout.write(plainEpisode(found.episode));
         return;
       }
-      const filters: ReplayFilters = { ...NO_FILTERS, outcome: opts.outcome, problem: opts.problem, turns: opts.turns ?? null };
+      const filters: ReplayFilters = { ...NO_FILTERS, outcome: opts.outcome, problem: opts.problem ?? '', turns: opts.turns ?? null };
       if (opts.plain || process.stdout.isTTY !== true || process.stdin.isTTY !== true) {
         process.stdout.write(plainListing(data, filters));
         return;

@@ -8,6 +8,7 @@ import { findEpisode, groupEpisodes } from '../../../src/report/episodes.ts';
 import { loadRun } from '../../../src/report/load-run.ts';
 import { parseMetricsJsonl } from '../../../src/report/run-metrics.ts';
 import { InputError } from '../../../src/runtime/errors.ts';
+import { TrajectoryWriter } from '../../../src/store/trajectory-writer.ts';
 import { episode } from './rows.ts';
 
 const fixture = (name: string): string => fileURLToPath(new URL(`../../fixtures/replay/${name}`, import.meta.url));
@@ -56,6 +57,23 @@ test('a trajectories directory is accepted too, and its parent is the run direct
     assert.equal(run.truncatedBytes, 3880);
     assert.deepEqual(run.metrics, [{ iteration: 0, values: { policyLoss: 0.5 } }]);
   } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('a segment still being written is read up to its last flush, as not closed but not truncated', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'rlef-report-'));
+  const writer = await TrajectoryWriter.openSegment(join(dir, 'trajectories'));
+  try {
+    const empty = await loadRun(dir);
+    assert.deepEqual([empty.rows.length, empty.closed, empty.truncatedBytes], [0, false, 0]);
+    await writer.write(episode({ id: 'e1', iteration: 0, verdicts: ['wrong_answer', 'passed'], solved: true }));
+    const live = await loadRun(dir);
+    assert.deepEqual([live.rows.length, live.batches, live.closed, live.truncatedBytes], [2, 1, false, 0]);
+    await writer.close();
+    assert.equal((await loadRun(dir)).closed, true);
+  } finally {
+    await writer.close();
     await rm(dir, { recursive: true, force: true });
   }
 });
