@@ -66,7 +66,7 @@ Examples:
   $ rlef eval --policy scripted:canonical --data ../shared/data/HumanEvalPlus-v0.1.10.jsonl.gz --rollouts 1
   $ rlef eval --policy openai:http://127.0.0.1:8000/v1 --model meta-llama/Llama-3.1-8B-Instruct \\
       --data code_contests_valid.parquet --rollouts 20 --metrics 1@3,pass@1,pass@10
-  $ rlef eval --policy runs/rlef-ppo-20260101-120000/checkpoints/step-100 --data data/suite/heldout.jsonl --turns 1,3,5
+  $ rlef eval --policy runs/rlef-ppo-20260101-120000/checkpoints/iter-000100 --data data/suite/heldout.jsonl --turns 1,3,5
 `;
 
 export function registerEval(program: Command): void {
@@ -79,13 +79,13 @@ export function registerEval(program: Command): void {
     .requiredOption('--data <file>', 'dataset file: parquet, .jsonl or .jsonl.gz')
     .addOption(new Option('--format <format>', 'dataset format').choices(['auto', ...DATASET_FORMATS]).default('auto'))
     .option('--split <name>', 'keep only problems whose meta.split is this (e.g. the built-in suite\'s heldout)')
-    .option('--turns <limits>', 'turn limit, or a comma-separated sweep (each limit gets its own rollouts)', turnList, [3])
+    .addOption(new Option('--turns <limits>', 'turn limit, or a comma-separated sweep (each limit gets its own rollouts)').argParser(turnList).default([3], '3'))
     .option('--rollouts <n>', 'rollouts per problem', positiveInt, 20)
     .option('--temperature <t>', 'sampling temperature', number, 0.2)
     .option('--top-p <p>', 'nucleus sampling mass', number, 0.95)
     .option('--max-new-tokens <n>', 'token budget per response (default 512 locally, the server\'s default for openai:)', positiveInt)
     .addOption(new Option('--feedback <mode>', 'feedback between turns').choices([...EVAL_FEEDBACK]).default('real'))
-    .option('--metrics <list>', 'metrics to estimate', metricList, parseMetrics(DEFAULT_METRICS))
+    .addOption(new Option('--metrics <list>', 'metrics to estimate').argParser(metricList).default(parseMetrics(DEFAULT_METRICS), DEFAULT_METRICS))
     .option('--limit <n>', 'only the first N problems', positiveInt)
     .option('--concurrency <n>', 'episodes (and server requests) in flight', positiveInt, 8)
     .option('--seed <n>', 'seed of the sampling streams and the bootstrap', int, 1)

@@ -123,7 +123,9 @@ export async function evaluate(options: EvaluateOptions): Promise<EvalReport> {
       const byProblem = new Map<string, EvalRollout[]>(problems.map((p) => [p.id, []]));
       // Rollout order within a problem is the start order, so estimates do not depend on timing.
       for (const e of played.sort((a, b) => a.cursor - b.cursor)) byProblem.get(e.problemId)?.push(e.rollout);
-      summaries.push(summarizeRollouts([...byProblem.values()], options.metrics, turnLimit, { seed: options.seed }));
+      const summary = summarizeRollouts([...byProblem.values()], options.metrics, turnLimit, { seed: options.seed });
+      if (summary.sandboxErrors > 0) log(`[eval] warning: ${summary.sandboxErrors} episodes hit sandbox errors (counted as not solved); see the pool's log above`);
+      summaries.push(summary);
     }
     const usage = made.usage?.();
     const report: EvalReport = {
