@@ -2,7 +2,8 @@
  * `rlef eval` as a function: builds the resources of an evaluation (execution pool, problems, the
  * policy — our checkpoint or a Hugging Face folder, an OpenAI-compatible server, or a scripted
  * harness check), plays `rollouts` RLEF episodes per problem for each turn limit, logs every
- * episode as trajectory rows (split `eval`, one segment per turn limit), and reports n@k, pass@k
+ * episode as trajectory rows (split `eval`, one segment per turn limit, with the environment's
+ * rewards), and reports n@k, pass@k
  * and the solve rate by turn with bootstrap intervals (eval.json, a table, or `--json`).
  */
 import { access, mkdir, writeFile } from 'node:fs/promises';
@@ -17,9 +18,11 @@ import type { Problem } from '../problems/problem.ts';
 import { assembleSolution } from '../problems/solution.ts';
 import type { Episode } from '../pipeline/episode.ts';
 import { fromAbortable } from '../pipeline/from-abortable.ts';
-import type { JudgePort, PolicyPort } from '../pipeline/ports.ts';
+import type { JudgePort, PolicyPort, TurnStats } from '../pipeline/ports.ts';
 import type { RolloutOptions } from '../pipeline/rollout-episode.ts';
 import { episodeRows } from '../pipeline/turn-rows.ts';
+import { returnsToGo } from '../rl/returns-to-go.ts';
+import { turnScore } from '../rl/turn-rewards.ts';
 import { TrajectoryWriter } from '../store/trajectory-writer.ts';
 import { evaluationEpisodes } from '../eval/evaluate.ts';
 import { evalRollout, summarizeRollouts, type EvalRollout, type TurnLimitSummary } from '../eval/eval-summary.ts';
@@ -171,7 +174,7 @@ async function playTurnLimit(
   // Rows go out in batches of episodes: one fsync per episode would dominate a fast run.
   const flush = async (): Promise<void> => {
     const batch = pending.splice(0, pending.length);
-    await writer.write(batch.flatMap((e) => episodeRows(e, undefined, { runId, split: 'eval', now: Date.now() })));
+    await writer.write(batch.flatMap((e) => episodeRows(e, environmentRewards(e), { runId, split: 'eval', now: Date.now() })));
   };
   let writing: Promise<void> = Promise.resolve();
   let solved = 0;
@@ -217,6 +220,17 @@ async function playTurnLimit(
     if (pending.length > 0) await flush().catch(() => undefined);
     await writer.close();
   }
+}
+
+/**
+ * The environment's rewards r_t of an episode (RLEF.md §2, without the KL term: evaluation runs
+ * no reference model) and their returns-to-go, so `rlef stats` shows rewards for evaluations too.
+ */
+function environmentRewards(episode: Episode): TurnStats[] {
+  const n = episode.turns.length;
+  const scores = episode.turns.map((turn, t) => turnScore(t === n - 1, episode.solved, turn.code !== null));
+  const returns = returnsToGo(scores);
+  return scores.map((reward, t) => ({ reward, kl: 0, value: 0, return: returns[t]!, advantage: 0, refLogprobs: null }));
 }
 
 interface MadePolicy {

@@ -137,6 +137,11 @@ test('rlef eval against a chat-completions server scores right, fixed, code-less
     assert.deepEqual(verdicts('eval/nocode'), [['invalid', 'invalid', 'invalid'], ['invalid', 'invalid', 'invalid']]);
     assert.ok(log.rows.filter((r) => r.problemId === 'eval/fix' && r.turn === 0).every((r) => r.feedback?.includes('but got `3`') === true));
     assert.ok(log.rows.filter((r) => r.final).every((r) => r.solved === (r.problemId !== 'eval/nocode')));
+    // Rows carry the environment's rewards r_t and returns (RLEF.md §2; no KL without a reference model).
+    const rewards = (id: string): number[] => log.rows.filter((r) => r.problemId === id && r.episodeId.endsWith(':r0')).sort((a, b) => a.turn - b.turn).map((r) => r.reward);
+    assert.deepEqual(rewards('eval/fix'), [0, 1]);
+    assert.deepEqual(rewards('eval/nocode').map((x) => Math.round(x * 10) / 10), [-0.2, -0.2, -1]);
+    assert.deepEqual(log.rows.filter((r) => r.problemId === 'eval/nocode' && r.turn === 0).map((r) => Math.round(r.return * 10) / 10), [-1.4, -1.4]);
 
     const written = JSON.parse(await readFile(join(out, 'eval.json'), 'utf8')) as EvalReport;
     assert.deepEqual(written.turnLimits, report.turnLimits);
