@@ -262,3 +262,8 @@ export class LlamaModel {
     return this.logitsFrom(this.norm(x, this.w('norm') as tf.Tensor1D));
   }
 }
+
+/** A copy of `model` with its own variables; by default frozen (the reference policy for the KL term). */
+export function cloneModel(model: LlamaModel, options: { trainable?: boolean } = {}): LlamaModel {
+  return model.clone({ trainable: options.trainable ?? false });
+}
