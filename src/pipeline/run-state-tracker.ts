@@ -110,7 +110,7 @@ export class RunStateTracker {
     if (event.type === 'episode-start') {
       this.inFlight++;
       this.accumulator(event.start.iteration, now);
-      progress = { ...progress, iteration: Math.max(progress.iteration, event.start.iteration) };
+      progress = { ...progress, iteration: Math.max(progress.iteration, event.start.iteration + 1) };
     } else if (event.type === 'episode') {
       this.inFlight = Math.max(0, this.inFlight - 1);
       progress = { ...progress, episodesDone: progress.episodesDone + 1 };
@@ -181,7 +181,7 @@ export class RunStateTracker {
     const n = Math.max(1, acc.episodes);
     const w = acc.weight > 0 ? acc.weight : 1;
     return {
-      iteration,
+      iteration: iteration + 1,
       episodes: acc.episodes,
       reward: acc.reward / n,
       solveRate: acc.solved / n,

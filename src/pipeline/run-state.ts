@@ -6,6 +6,7 @@
 
 /** Metrics of one finished PPO iteration (one collection of episodes and its updates). */
 export interface IterationMetrics {
+  /** 1-based: the i-th iteration of the run (the Arrow log's `iteration` column is this minus 1). */
   readonly iteration: number;
   readonly episodes: number;
   /** Mean total (per-episode summed) reward, KL penalty included. */
@@ -72,6 +73,7 @@ export interface RunState {
   /** A line for the user: what is happening now, or why the run failed. */
   readonly message: string;
   readonly progress: {
+    /** 1-based number of the iteration being collected (0 before the first starts). */
     readonly iteration: number;
     readonly iterations: number;
     readonly episodesDone: number;

@@ -8,7 +8,7 @@
  */
 import { access, mkdir, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
-import { lastValueFrom, map, tap, toArray } from 'rxjs';
+import { type Observable, Subject, lastValueFrom, map, tap, toArray } from 'rxjs';
 import { selectBackend, type BackendPreference } from '../policy/backend.ts';
 import { chatTemplateFor } from '../policy/chat.ts';
 import { createExecutionPool } from '../exec/pool.ts';
@@ -121,14 +121,31 @@ export async function evaluate(options: EvaluateOptions): Promise<EvalReport> {
     const runId = basename(outDir);
     await writeFile(join(outDir, 'run.json'), `${JSON.stringify({ runId, kind: 'eval', ...configOf(options) }, null, 2)}\n`);
     const summaries: TurnLimitSummary[] = [];
-    for (const turnLimit of options.turns) {
-      const played = await playTurnLimit(turnLimit, problems, { judge, policyFor: made.policyFor }, options, outDir, `${runId}:t${turnLimit}`, log);
-      const byProblem = new Map<string, EvalRollout[]>(problems.map((p) => [p.id, []]));
-      // Rollout order within a problem is the start order, so estimates do not depend on timing.
-      for (const e of played.sort((a, b) => a.cursor - b.cursor)) byProblem.get(e.problemId)?.push(e.rollout);
-      const summary = summarizeRollouts([...byProblem.values()], options.metrics, turnLimit, { seed: options.seed });
-      if (summary.sandboxErrors > 0) log(`[eval] warning: ${summary.sandboxErrors} episodes hit sandbox errors (counted as not solved); see the pool's log above`);
-      summaries.push(summary);
+    const stop$ = new Subject<void>();
+    let stopping = false;
+    const onSignal = (signal: NodeJS.Signals): void => {
+      if (stopping) {
+        log(`[eval] second ${signal}: exiting now (rows already written stay readable)`);
+        process.exit(130);
+      }
+      stopping = true;
+      log(`[eval] ${signal}: finishing the episodes in flight, then reporting what was collected (${signal} again exits now)`);
+      stop$.next();
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    try {
+      for (const turnLimit of options.turns) {
+        if (stopping) break;
+        const played = await playTurnLimit(turnLimit, problems, { judge, policyFor: made.policyFor }, { ...options, stop$ }, outDir, `${runId}:t${turnLimit}`, log);
+        const summary = summarizePlayed(played, problems, turnLimit, options);
+        if (summary === undefined) continue;
+        if (summary.sandboxErrors > 0) log(`[eval] warning: ${summary.sandboxErrors} episodes hit sandbox errors (counted as not solved); see the pool's log above`);
+        summaries.push(summary);
+      }
+    } finally {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
     }
     const usage = made.usage?.();
     const report: EvalReport = {
@@ -139,6 +156,7 @@ export async function evaluate(options: EvaluateOptions): Promise<EvalReport> {
       wallMs: Date.now() - started,
       definitions: METRIC_DEFINITIONS,
       turnLimits: summaries,
+      ...(stopping ? { stoppedEarly: true } : {}),
       ...(usage === undefined ? {} : { usage }),
     };
     await writeFile(join(outDir, 'eval.json'), `${JSON.stringify(report, null, 2)}\n`);
@@ -148,6 +166,19 @@ export async function evaluate(options: EvaluateOptions): Promise<EvalReport> {
     for (const d of disposables.reverse()) d.dispose();
     await pool.close();
   }
+}
+
+/**
+ * The summary of one turn limit. Rollouts are taken in start order, so estimates do not depend on
+ * which episode finished first; after a stop, problems without a finished rollout are left out
+ * (undefined when none has one).
+ */
+function summarizePlayed(played: PlayedRollout[], problems: readonly Problem[], turnLimit: number, options: EvaluateOptions): TurnLimitSummary | undefined {
+  const byProblem = new Map<string, EvalRollout[]>(problems.map((p) => [p.id, []]));
+  for (const e of played.sort((a, b) => a.cursor - b.cursor)) byProblem.get(e.problemId)?.push(e.rollout);
+  const collected = [...byProblem.values()].filter((rollouts) => rollouts.length > 0);
+  if (collected.length === 0) return undefined;
+  return summarizeRollouts(collected, options.metrics, turnLimit, { seed: options.seed });
 }
 
 /** A finished episode as the estimators keep it, with its place in the start order. */
@@ -162,7 +193,7 @@ async function playTurnLimit(
   turnLimit: number,
   problems: readonly Problem[],
   ports: { readonly judge: JudgePort; readonly policyFor: (problem: Problem) => PolicyPort },
-  options: EvaluateOptions,
+  options: EvaluateOptions & { readonly stop$: Observable<void> },
   outDir: string,
   runId: string,
   log: (line: string) => void,
@@ -190,7 +221,7 @@ async function playTurnLimit(
   try {
     const episodes = await lastValueFrom(
       evaluationEpisodes(
-        { problems, rollouts: options.rollouts, turnLimit, concurrency: options.concurrency, seed: options.seed },
+        { problems, rollouts: options.rollouts, turnLimit, concurrency: options.concurrency, seed: options.seed, stop$: options.stop$ },
         ports,
         (start): RolloutOptions => ({
           ...common,

@@ -23,6 +23,11 @@ export interface PolicyServiceOptions {
   readonly sampling: SamplingOptions;
   /** Most requests decoded together. */
   readonly maxBatch: number;
+  /**
+   * How long a batch that is not full waits for more requests (default 25 ms): turns of other
+   * episodes whose programs are still running join it instead of forming a small batch of their own.
+   */
+  readonly lingerMs?: number;
 }
 
 interface Pending {
@@ -96,6 +101,8 @@ export class PolicyService implements PolicyPort {
   private async drain(): Promise<void> {
     try {
       for (;;) {
+        const linger = this.options.lingerMs ?? 25;
+        if (linger > 0 && this.queue.length < this.options.maxBatch) await new Promise<void>((resolve) => setTimeout(resolve, linger));
         const batch = this.queue.splice(0, this.options.maxBatch).filter((p) => !p.cancelled);
         this.stats.queued = this.queue.length;
         if (batch.length === 0) {

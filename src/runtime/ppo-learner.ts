@@ -28,8 +28,10 @@ export interface PpoOptions {
   readonly epochs: number;
   /** Optimizer steps per pass (the paper: 4 updates of 256 from 1024 rollouts). */
   readonly minibatches: number;
-  /** Sequences per forward/backward (gradients accumulate over these micro-batches). */
+  /** Most sequences per forward/backward (gradients accumulate over these micro-batches). */
   readonly microBatch: number;
+  /** Most padded tokens (rows × longest row) per forward/backward: bounds activation memory. */
+  readonly microTokens: number;
   readonly clipEpsilon: number;
   readonly valueClip: number;
   /** Coefficient of an entropy bonus (0 in the paper). */
@@ -45,6 +47,7 @@ export const DEFAULT_PPO_OPTIONS: PpoOptions = {
   epochs: 1,
   minibatches: 4,
   microBatch: 8,
+  microTokens: 4096,
   clipEpsilon: 0.2,
   valueClip: 0.2,
   entropyCoef: 0,
@@ -94,8 +97,8 @@ export class PpoLearner implements LearnerPort {
     if (sequences.length === 0) return empty;
 
     // Reference log-probs and V_old, per turn.
-    const refLogp = await this.perTurnLogp(this.parts.reference, sequences, batch);
-    const values = await this.perTurnValues(sequences, batch);
+    const refLogp = await this.perTurnLogp(this.parts.reference, sequences);
+    const values = await this.perTurnValues(sequences);
     const episodes: EpisodeTurns[] = [];
     const order: number[] = [];
     batch.forEach((episode, e) => {
@@ -121,7 +124,7 @@ export class PpoLearner implements LearnerPort {
     let k = 0;
     order.forEach((e) => batch[e]!.turns.forEach((_, t) => turnIndex.set(key(e, t), k++)));
 
-    const oldLogp = this.options.recomputeOldLogp ? await this.perTurnLogp(this.parts.policy, sequences, batch) : null;
+    const oldLogp = this.options.recomputeOldLogp ? await this.perTurnLogp(this.parts.policy, sequences) : null;
     const sums = { policyLoss: 0, valueLoss: 0, entropy: 0, clip: 0, steps: 0 };
     const random = mulberry32(this.options.seed + this.version * 7919);
     for (let epoch = 0; epoch < this.options.epochs; epoch++) {
@@ -178,7 +181,7 @@ export class PpoLearner implements LearnerPort {
     turnIndex: ReadonlyMap<string, number>,
     oldLogp: ReadonlyMap<string, Float32Array> | null,
   ): { loss: number; entropy: number; clipFraction: number } {
-    const micro = chunks(minibatch, this.options.microBatch);
+    const micro = this.micro(minibatch);
     const total = minibatch.reduce((n, s) => n + s.slots.reduce((m, x) => m + x.end - x.start, 0), 0);
     const kept: tf.Tensor[] = [];
     const losses = micro.map((seqs) => () => {
@@ -233,7 +236,7 @@ export class PpoLearner implements LearnerPort {
 
   /** One AdamW step of the critic on a minibatch; returns its value loss. */
   private criticStep(minibatch: readonly TrainingSequence[], ppo: PpoBatch, turnIndex: ReadonlyMap<string, number>): number {
-    const micro = chunks(minibatch, this.options.microBatch);
+    const micro = this.micro(minibatch);
     const total = minibatch.reduce((n, s) => n + s.slots.length, 0);
     const losses = micro.map((seqs) => () => {
       const b = valueBatch(
@@ -256,26 +259,42 @@ export class PpoLearner implements LearnerPort {
     return this.parts.criticOptimizer.update(losses).loss;
   }
 
-  private async perTurnLogp(model: LlamaModel, sequences: readonly TrainingSequence[], batch: readonly Episode[]): Promise<Map<string, Float32Array>> {
-    const scores = await score(
-      model,
-      sequences.map((s) => Array.from(s.ids)),
-      { batchSize: this.options.microBatch },
-    );
-    const out = new Map<string, Float32Array>();
-    sequences.forEach((seq, i) => {
-      const lp = scores[i]!.logProbs; // lp[j − 1] scores ids[j]
-      for (const slot of seq.slots) {
-        void batch;
-        out.set(key(slot.episode, slot.turn), lp.slice(slot.start - 1, slot.end - 1));
+  /** Micro-batches of similar lengths within the row and token budgets. */
+  private micro(sequences: readonly TrainingSequence[]): TrainingSequence[][] {
+    const sorted = [...sequences].sort((a, b) => a.ids.length - b.ids.length);
+    const out: TrainingSequence[][] = [];
+    let current: TrainingSequence[] = [];
+    for (const seq of sorted) {
+      const rows = current.length + 1;
+      if (current.length > 0 && (rows > this.options.microBatch || rows * seq.ids.length > this.options.microTokens)) {
+        out.push(current);
+        current = [];
       }
-    });
+      current.push(seq);
+    }
+    if (current.length > 0) out.push(current);
     return out;
   }
 
-  private async perTurnValues(sequences: readonly TrainingSequence[], _batch: readonly Episode[]): Promise<Map<string, number>> {
+  private async perTurnLogp(model: LlamaModel, sequences: readonly TrainingSequence[]): Promise<Map<string, Float32Array>> {
+    const out = new Map<string, Float32Array>();
+    for (const part of this.micro(sequences)) {
+      const scores = await score(
+        model,
+        part.map((s) => Array.from(s.ids)),
+        { batchSize: part.length },
+      );
+      part.forEach((seq, i) => {
+        const lp = scores[i]!.logProbs; // lp[j − 1] scores ids[j]
+        for (const slot of seq.slots) out.set(key(slot.episode, slot.turn), lp.slice(slot.start - 1, slot.end - 1));
+      });
+    }
+    return out;
+  }
+
+  private async perTurnValues(sequences: readonly TrainingSequence[]): Promise<Map<string, number>> {
     const out = new Map<string, number>();
-    for (const part of chunks(sequences, this.options.microBatch)) {
+    for (const part of this.micro(sequences)) {
       const v = await this.parts.critic.values(
         part.map((s) => Array.from(s.ids)),
         part.map((s) => s.slots.map((slot) => slot.start - 1)),
@@ -292,12 +311,6 @@ function key(episode: number, turn: number): string {
 
 function zeroMetrics(ms: number): UpdateMetrics {
   return { policyLoss: 0, valueLoss: 0, entropy: 0, kl: 0, clipFraction: 0, updates: 0, ms };
-}
-
-function chunks<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += Math.max(1, size)) out.push(items.slice(i, i + Math.max(1, size)));
-  return out;
 }
 
 function shuffle<T>(items: readonly T[], random: () => number): T[] {

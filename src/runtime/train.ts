@@ -62,7 +62,9 @@ export interface TrainSummary {
 /** Runs (or resumes) a training run; resolves when it has ended and everything is released. */
 export async function train(options: TrainOptions): Promise<TrainSummary> {
   const pipeline = options.pipeline;
-  const log = (line: string): void => void options.stderr.write(`${line}\n`);
+  // Log lines go above the live UI's frame while it is up (a plain write would tear the frame).
+  let logLine = (line: string): void => void options.stderr.write(`${line}\n`);
+  const log = (line: string): void => logLine(line);
   const runDir = await chooseRunDir(options);
   await mkdir(runDir, { recursive: true });
   const iterations = options.iterations ?? pipeline.training.iterations;
@@ -173,6 +175,7 @@ export async function train(options: TrainOptions): Promise<TrainSummary> {
       },
     });
 
+    logLine = (line) => reporter.log(line);
     // Every update writes its rows (one record batch) before the next iteration can start; metrics
     // lines and checkpoints follow in order on a queue, from snapshots taken at the update.
     let consumed = startIteration * perIteration;
@@ -255,6 +258,7 @@ export async function train(options: TrainOptions): Promise<TrainSummary> {
       sampler.unsubscribe();
       state$.complete();
       await reporter.waitUntilExit();
+      logLine = (line) => void options.stderr.write(`${line}\n`);
       await writer.close();
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
@@ -307,7 +311,7 @@ async function keepMetricsBefore(file: string, nextIteration: number): Promise<v
   const text = await readFile(file, 'utf8').catch(() => '');
   const kept = text
     .split('\n')
-    .filter((line) => line.trim() !== '' && (JSON.parse(line) as { iteration: number }).iteration < nextIteration);
+    .filter((line) => line.trim() !== '' && (JSON.parse(line) as { iteration: number }).iteration <= nextIteration);
   await writeFile(`${file}.tmp`, kept.map((line) => `${line}\n`).join(''));
   await rename(`${file}.tmp`, file);
 }

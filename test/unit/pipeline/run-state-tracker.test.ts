@@ -40,6 +40,7 @@ test('an iteration finishes when all its episodes were trained on, with solve ra
   };
   const { state, finished } = tracker.apply({ type: 'update', batch, update }, 110);
   assert.ok(finished);
+  assert.equal(finished.iteration, 1, 'metrics count iterations from 1');
   assert.equal(finished.episodes, 4);
   assert.equal(finished.solveRate, 0.5);
   assert.deepEqual(finished.solveRateByTurn, [0.25, 0.5, 0.5]);

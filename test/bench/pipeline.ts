@@ -1,0 +1,173 @@
+/**
+ * `npm run bench -- pipeline`: how much the reactive pipeline overlaps its stages. One training
+ * iteration runs through the real stages (tfjs generation, the sandboxed pool, the PPO learner);
+ * then each stage's work of that iteration is replayed alone, in the same run: every generation
+ * request, every execution request, and the update. overlap = iteration wall time / (sum of the
+ * stages alone); below 1 means execution of some episodes ran while others were generating.
+ *
+ * The policy is the shipped warm-start checkpoint when present. Without it, a fresh model of the
+ * demo shape does the real generation work (same tokens, same cost) but the answer text is taken
+ * from the problem's reference or buggy solutions, so that there is code to execute; the summary
+ * says which.
+ */
+import { access } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Observable, firstValueFrom, forkJoin, lastValueFrom, map, toArray } from 'rxjs';
+import { selectBackend } from '../../src/policy/backend.ts';
+import { Critic } from '../../src/policy/critic.ts';
+import { AdamW } from '../../src/policy/optimizer.ts';
+import { chatTemplateFor } from '../../src/policy/chat.ts';
+import { DEMO_MODEL_CONFIG } from '../../src/policy/demo-config.ts';
+import { createExecutionPool } from '../../src/exec/pool.ts';
+import { extractCode, initialPrompt } from '../../src/exec/feedback.ts';
+import type { JudgeRequest, JudgeResult } from '../../src/exec/types.ts';
+import { loadProblems } from '../../src/problems/load.ts';
+import { problemOrder } from '../../src/pipeline/problem-order.ts';
+import { trainingLoop } from '../../src/pipeline/training-loop.ts';
+import type { Episode, Generation } from '../../src/pipeline/episode.ts';
+import type { GenerateRequest, JudgePort, LearnerPort, PolicyPort, UpdateResult } from '../../src/pipeline/ports.ts';
+import { fromAbortable } from '../../src/pipeline/from-abortable.ts';
+import { PolicyService } from '../../src/runtime/policy-service.ts';
+import { PpoLearner } from '../../src/runtime/ppo-learner.ts';
+import { feedbackPolicy } from '../../src/runtime/feedback-policy.ts';
+import { loadPolicy } from '../../src/runtime/load-policy.ts';
+import { REPO_ROOT } from '../../src/runtime/load-pipeline.ts';
+import type { Problem } from '../../src/problems/problem.ts';
+import type { BenchOptions, BenchResult } from './run.ts';
+
+const EPISODES = 16;
+
+/** Wraps the real policy: the model generates (real cost); without a trained checkpoint the text is a known solution. */
+function scriptedText(service: PolicyService, problems: Map<string, Problem>, scripted: boolean): PolicyPort {
+  return {
+    generate(request: GenerateRequest): Observable<Generation> {
+      return service.generate(request).pipe(
+        map((g) => {
+          if (!scripted) return g;
+          const id = /problem=(\S+)/.exec(request.seed)?.[1];
+          const problem = id === undefined ? undefined : problems.get(id);
+          const turn = request.dialog.filter((m) => m.role === 'assistant').length;
+          const wrong = problem?.incorrectSolutions[0];
+          const code = turn === 0 && wrong !== undefined ? wrong : (problem?.solutions[0] ?? 'print(0)');
+          return { ...g, text: `\`\`\`python\n${code.trimEnd()}\n\`\`\`` };
+        }),
+      );
+    },
+  };
+}
+
+async function timeIt<T>(work: () => Promise<T>): Promise<{ value: T; ms: number }> {
+  const t0 = performance.now();
+  const value = await work();
+  return { value, ms: performance.now() - t0 };
+}
+
+export async function benchPipeline(options: BenchOptions): Promise<BenchResult> {
+  const backend = await selectBackend('auto', { log: () => undefined });
+  const problems = (await loadProblems(join(REPO_ROOT, 'data', 'suite', 'train.jsonl'))).slice(0, 64);
+  const byId = new Map(problems.map((p) => [p.id, p]));
+  const pool = await createExecutionPool({ workers: options.workers ?? 1 });
+  const warm = join(REPO_ROOT, 'data', 'warmstart');
+  const scripted = !(await access(join(warm, 'checkpoint.json')).then(() => true, () => false));
+  const loaded = await loadPolicy(scripted ? { config: DEMO_MODEL_CONFIG, seed: 1 } : { checkpoint: warm }, REPO_ROOT);
+  const policy = loaded.model;
+  const reference = policy.clone({ trainable: false });
+  const critic = new Critic(policy, { seed: 1 });
+  const policyOptimizer = new AdamW(policy.getWeights(), { lr: 1e-5, weightDecay: 0.1 });
+  const criticOptimizer = new AdamW(critic.getWeights(), { lr: 1e-5, weightDecay: 0.1 });
+  const template = chatTemplateFor(loaded.tokenizer);
+  const service = new PolicyService(policy, { template, sampling: { temperature: 1, topP: 1, maxNewTokens: 96 }, maxBatch: EPISODES }, 0);
+  const learner = new PpoLearner({ policy, reference, critic, policyOptimizer, criticOptimizer }, { minibatches: 2, microBatch: 8 }, () => undefined);
+  try {
+    // Record every request of the iteration, to replay each stage alone afterwards.
+    const generations: GenerateRequest[] = [];
+    const executions: JudgeRequest[] = [];
+    let updateMs = 0;
+    let batch: readonly Episode[] = [];
+    const policyPort = scriptedText(service, byId, scripted);
+    const recordingPolicy: PolicyPort = {
+      generate: (r) => {
+        generations.push(r);
+        return policyPort.generate(r);
+      },
+    };
+    const judge: JudgePort = { judge: (r) => fromAbortable((signal) => pool.judge(r, signal)) };
+    const recordingJudge: JudgePort = {
+      judge: (r) => {
+        executions.push(r);
+        return judge.judge(r);
+      },
+    };
+    const timedLearner: LearnerPort = {
+      update: (episodes) =>
+        new Observable<UpdateResult>((subscriber) => {
+          batch = episodes;
+          const t0 = performance.now();
+          return learner.update(episodes).subscribe({
+            next: (u) => {
+              updateMs = performance.now() - t0;
+              subscriber.next(u);
+            },
+            error: (e: unknown) => subscriber.error(e),
+            complete: () => subscriber.complete(),
+          });
+        }),
+    };
+    const order = problemOrder(problems, { seed: 1 });
+    // Seeds carry the problem id so the scripted text can find its solutions.
+    const seeded: PolicyPort = {
+      generate: (r) => {
+        const draw = /^(it\d+-ep\d+)/.exec(r.seed)?.[1];
+        const index = draw === undefined ? 0 : Number(draw.slice(draw.indexOf('-ep') + 3));
+        return recordingPolicy.generate({ ...r, seed: `${r.seed} problem=${order.at(index).problem.id}` });
+      },
+    };
+    const rollout = {
+      maxTurns: 3,
+      initialPrompt: (p: Problem) => initialPrompt(p.description),
+      extractCode: (t: string) => extractCode(t) ?? null,
+      feedback: feedbackPolicy('real', { judge, problems, seed: 1 }),
+    };
+    const iteration = await timeIt(() =>
+      lastValueFrom(
+        trainingLoop(order, { policy: seeded, judge: recordingJudge, learner: timedLearner }, rollout, {
+          iterations: 1,
+          episodesPerIteration: EPISODES,
+          concurrency: EPISODES,
+        }).pipe(toArray()),
+      ),
+    );
+    // Each stage alone, on the same work.
+    const gen = await timeIt(() => firstValueFrom(forkJoin(generations.map((r) => service.generate(r)))));
+    const exec = await timeIt(() => Promise.all(executions.map((r) => pool.judge(r))));
+    const stagesMs = gen.ms + exec.ms + updateMs;
+    const ratio = iteration.ms / stagesMs;
+    const solved = batch.filter((e) => e.solved).length;
+    const results: JudgeResult[] = exec.value;
+    const metrics = {
+      backend: backend.backend,
+      policy: scripted ? 'fresh demo model, scripted answer text' : 'warm-start checkpoint',
+      episodes: EPISODES,
+      turns: generations.length,
+      executions: results.length,
+      solved,
+      iterationMs: Math.round(iteration.ms),
+      generationAloneMs: Math.round(gen.ms),
+      executionAloneMs: Math.round(exec.ms),
+      updateMs: Math.round(updateMs),
+      overlapRatio: Number(ratio.toFixed(3)),
+    };
+    return {
+      name: 'pipeline',
+      metrics,
+      summary: [
+        `backend ${backend.backend}; policy: ${metrics.policy}; ${EPISODES} episodes, ${generations.length} turns, ${results.length} executions`,
+        `iteration ${metrics.iterationMs} ms; alone: generation ${metrics.generationAloneMs} ms + execution ${metrics.executionAloneMs} ms + update ${metrics.updateMs} ms = ${Math.round(stagesMs)} ms`,
+        `overlap ratio ${ratio.toFixed(3)} (iteration / sum of stages alone; target ≤ 0.8)`,
+      ],
+    };
+  } finally {
+    for (const d of [policy, reference, critic, policyOptimizer, criticOptimizer]) d.dispose();
+    await pool.close();
+  }
+}
