@@ -102,7 +102,7 @@ export function registerEval(program: Command): void {
       limit?: number; concurrency: number; seed: number; out?: string; json: boolean; backend: BackendPreference; workers?: number;
       requestTimeout?: number; cache: boolean;
     }) => {
-      await evaluate({
+      const report = await evaluate({
         policy: opts.policy,
         ...(opts.model === undefined ? {} : { model: opts.model }),
         apiKeyEnv: opts.apiKeyEnv,
@@ -129,5 +129,7 @@ export function registerEval(program: Command): void {
         stdout: process.stdout,
         stderr: process.stderr,
       });
+      // A stopped run still reports, but scripts must not take it for a complete one.
+      if (report.stoppedEarly === true) process.exitCode = 130;
     });
 }

@@ -41,6 +41,8 @@ export interface EvalReport {
   readonly startedAt: string;
   readonly wallMs: number;
   readonly definitions: typeof METRIC_DEFINITIONS;
+  /** Set when a signal stopped the run: the summaries cover the episodes finished by then. */
+  readonly stoppedEarly?: true;
   /** One summary per turn limit, in the order asked for. */
   readonly turnLimits: readonly TurnLimitSummary[];
   readonly usage?: UsageReport;
@@ -54,6 +56,7 @@ export function formatEvalReport(report: EvalReport): string {
   lines.push(
     `${report.problems} problems × ${report.rollouts} rollouts, feedback ${report.feedback}, temperature ${report.temperature}, top-p ${report.topP}, seed ${report.seed}`,
   );
+  if (report.stoppedEarly === true) lines.push('stopped early: the numbers cover only the episodes finished before the stop');
   for (const s of report.turnLimits) {
     lines.push('');
     lines.push(

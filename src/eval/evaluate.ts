@@ -8,7 +8,7 @@
  * turn limit, problem and rollout; rolloutEpisode seeds each turn's sampling from it, so every
  * rollout samples from its own stream and a rerun with the same seed asks for the same samples.
  */
-import { type Observable, mergeMap, range } from 'rxjs';
+import { EMPTY, type Observable, defer, finalize, mergeMap, range } from 'rxjs';
 import type { Problem } from '../problems/problem.ts';
 import type { Episode } from '../pipeline/episode.ts';
 import type { JudgePort, PolicyPort } from '../pipeline/ports.ts';
@@ -22,6 +22,8 @@ export interface EvaluationPlan {
   readonly concurrency: number;
   /** Seed of the sampling streams (part of every episode id). */
   readonly seed: number | string;
+  /** When it emits, no new episode starts; the episodes in flight finish and are emitted. */
+  readonly stop$?: Observable<unknown>;
 }
 
 export interface EvaluationPorts {
@@ -60,12 +62,19 @@ export function evaluationEpisodes(
   if (!Number.isInteger(plan.rollouts) || plan.rollouts < 1) throw new RangeError(`rollouts must be a positive integer, got ${plan.rollouts}`);
   if (!Number.isInteger(plan.concurrency) || plan.concurrency < 1) throw new RangeError(`concurrency must be a positive integer, got ${plan.concurrency}`);
   const starts = evaluationStarts(plan, plan.turnLimit);
-  return range(0, starts.length).pipe(
-    mergeMap((i) => {
-      const start = starts[i]!;
-      const options = optionsFor(start);
-      if (options.maxTurns !== plan.turnLimit) throw new RangeError(`rollout options say ${options.maxTurns} turns, the plan ${plan.turnLimit}`);
-      return rolloutEpisode(start, { policy: ports.policyFor(start.draw.problem), judge: ports.judge }, options);
-    }, plan.concurrency),
-  );
+  return defer(() => {
+    // mergeMap projects a buffered index only when a slot frees, so checking here stops new starts.
+    let stopped = false;
+    const stopping = plan.stop$?.subscribe(() => (stopped = true));
+    return range(0, starts.length).pipe(
+      mergeMap((i) => {
+        if (stopped) return EMPTY;
+        const start = starts[i]!;
+        const options = optionsFor(start);
+        if (options.maxTurns !== plan.turnLimit) throw new RangeError(`rollout options say ${options.maxTurns} turns, the plan ${plan.turnLimit}`);
+        return rolloutEpisode(start, { policy: ports.policyFor(start.draw.problem), judge: ports.judge }, options);
+      }, plan.concurrency),
+      finalize(() => stopping?.unsubscribe()),
+    );
+  });
 }
