@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', 'runs/**', '**/*.js', '**/*.cjs', '**/*.mjs', 'bin/rlef'] },
+  { ignores: ['node_modules/**', 'dist/**', 'runs/**', '.tmp/**', '**/*.js', '**/*.cjs', '**/*.mjs', 'bin/rlef'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
