@@ -1,6 +1,5 @@
 /** `rlef train`: run (or resume) an RLEF training pipeline. */
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import { train } from '../../src/runtime/train.ts';
 import { DEFAULT_PIPELINE, REPO_ROOT, loadPipeline } from '../../src/runtime/load-pipeline.ts';
 import type { BackendPreference } from '../../src/policy/backend.ts';
 
@@ -32,6 +31,8 @@ export function registerTrain(program: Command): void {
     .option('--no-tui', 'plain progress lines instead of the live terminal UI')
     .option('--json', 'one JSON metrics object per iteration on stdout', false)
     .action(async (opts: { pipeline: string; out?: string; iterations?: number; episodes?: number; resume: boolean; seed: number; backend: BackendPreference; tui: boolean; json: boolean }) => {
+      // Loaded on use: tfjs and the pool are heavy, and the other commands must not pay for them.
+      const { train } = await import('../../src/runtime/train.ts');
       const pipeline = await loadPipeline(opts.pipeline);
       const summary = await train({
         pipeline,
