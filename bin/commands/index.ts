@@ -4,9 +4,10 @@ import { registerEval } from './eval.ts';
 import { registerJudge } from './judge.ts';
 import { registerReplay } from './replay.ts';
 import { registerReport } from './report.ts';
+import { registerSft } from './sft.ts';
 import { registerStats } from './stats.ts';
 import { registerTrain } from './train.ts';
 
 export type RegisterCommand = (program: Command) => void;
 
-export const commands: readonly RegisterCommand[] = [registerTrain, registerJudge, registerEval, registerReplay, registerStats, registerReport];
+export const commands: readonly RegisterCommand[] = [registerTrain, registerJudge, registerEval, registerReplay, registerStats, registerReport, registerSft];

@@ -1,0 +1,54 @@
+/**
+ * The typed description of a supervised warm-start pipeline (`pipelines/sft-warmstart.ts`):
+ * data, model shape, optimisation and where the checkpoint goes. Composition only, no logic.
+ */
+import type { ModelConfig } from '../policy/config.ts';
+
+/** An SFT pipeline: what to train on, how long, and where to write the checkpoint. */
+export interface SftPipelineConfig {
+  readonly name: string;
+  readonly description: string;
+  readonly data: {
+    /** Problems (project JSONL) whose reference and buggy solutions make the dialogs. */
+    readonly train: string;
+    /** Held-out problems for the closing turn-1 evaluation. */
+    readonly heldout?: string;
+  };
+  /** Shape of the freshly initialised policy (byte tokenizer). */
+  readonly model: ModelConfig;
+  /** Seed of initialisation, data selection and order. */
+  readonly seed: number;
+  /** Share of the dialogs that are repair traces (buggy attempt, real feedback, fix), in [0, 1). */
+  readonly repairShare: number;
+  readonly training: {
+    readonly steps: number;
+    /** Ids per optimizer step (whole dialogs are added until the step holds at least this many). */
+    readonly batchTokens: number;
+    /** Most padded ids (rows × longest row) per forward/backward; wasm runs out of memory above ~4096. */
+    readonly microTokens: number;
+    readonly lr: number;
+    readonly warmupSteps: number;
+    /** Cosine decay floor as a share of `lr`. */
+    readonly minLrRatio: number;
+    readonly weightDecay: number;
+    readonly maxGradNorm: number;
+    /** Save the checkpoint every this many steps (and at the end). */
+    readonly checkpointEvery: number;
+    /** Print a progress line every this many steps. */
+    readonly logEvery: number;
+    /** Keep the optimizer state in periodic checkpoints (needed to resume; triples their size). The final checkpoint holds weights only. */
+    readonly saveOptimizer: boolean;
+  };
+  /** Checkpoint folder, relative to the repository root. */
+  readonly out: string;
+  /** Executed feedback cache (JSONL), relative to the repository root; outside `out`, which is replaced on save. */
+  readonly feedbackCache?: string;
+  readonly exec: { readonly workers: number };
+  /** Greedy turn-1 evaluation on held-out problems after training (skipped when `problems` is 0). */
+  readonly evaluation: { readonly problems: number; readonly maxNewTokens: number };
+}
+
+/** Identity with type checking: `export default defineSftPipeline({ … })`. */
+export function defineSftPipeline(config: SftPipelineConfig): SftPipelineConfig {
+  return config;
+}

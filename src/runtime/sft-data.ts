@@ -1,0 +1,240 @@
+/**
+ * Supervised warm-start data (issue 8, item 2): dialogs built from the task suite and rendered
+ * exactly like RLEF rollouts (RLEF.md §1), so the policy starts out speaking the environment's
+ * format. Two kinds:
+ * - `solve`: the turn-1 prompt, then the reference solution in a fenced block;
+ * - `repair`: the turn-1 prompt, a buggy first attempt, the feedback from really running that
+ *   attempt on the public tests, then the reference solution. Only the fix is trained: the buggy
+ *   answer is context, not a target (we want a policy that repairs, not one that writes bugs).
+ */
+import { appendFile, readFile } from 'node:fs/promises';
+import type { ExecutionPool } from '../exec/types.ts';
+import { formatFeedback, initialPrompt } from '../exec/feedback.ts';
+import type { Problem } from '../problems/problem.ts';
+import type { ChatMessage, ChatTemplate } from '../policy/chat.ts';
+import { renderDialog } from '../policy/chat.ts';
+
+/** Which kind of supervised dialog an example is. */
+export type SftKind = 'solve' | 'repair';
+
+/** One supervised dialog and which of its assistant messages are targets. */
+export interface SftExample {
+  readonly problemId: string;
+  readonly kind: SftKind;
+  readonly dialog: readonly ChatMessage[];
+  /** Indices (in `dialog`) of the assistant messages to train on. */
+  readonly trained: readonly number[];
+}
+
+/** An example as ids, with the per-id 0/1 mask of trained tokens. */
+export interface SftSequence {
+  readonly problemId: string;
+  readonly kind: SftKind;
+  readonly ids: Int32Array;
+  /** 1 where ids[i] is a trained target (content and end of turn of a trained assistant message). */
+  readonly trainMask: Uint8Array;
+  /** Number of ones in `trainMask`. */
+  readonly trainedTokens: number;
+}
+
+/** The assistant answer the rollouts expect: the code in one fenced python block. */
+export function answerText(code: string): string {
+  return `\`\`\`python\n${code.trimEnd()}\n\`\`\``;
+}
+
+/** Feedback for one buggy program, or why there is none (it passed the public tests, or the sandbox failed). */
+export type FeedbackEntry =
+  | { readonly ok: true; readonly feedback: string }
+  | { readonly ok: false; readonly reason: 'passed' | 'sandbox_error' };
+
+interface CacheLine {
+  readonly key: string;
+  readonly entry: FeedbackEntry;
+}
+
+/**
+ * Executed feedback by (problem, buggy program): in memory, and appended to a JSONL file when one
+ * is given, so a second run (or a resumed one) does not execute the same programs again.
+ */
+export class FeedbackCache {
+  private readonly entries = new Map<string, FeedbackEntry>();
+
+  private constructor(private readonly file: string | undefined) {}
+
+  /** An empty in-memory cache, or one backed by `file` (read when it exists). */
+  static async open(file?: string): Promise<FeedbackCache> {
+    const cache = new FeedbackCache(file);
+    if (file === undefined) return cache;
+    const text = await readFile(file, 'utf8').catch((error: unknown) => {
+      if (error instanceof Error && 'code' in error && error.code === 'ENOENT') return '';
+      throw error;
+    });
+    for (const line of text.split('\n')) {
+      if (line.trim() === '') continue;
+      try {
+        const parsed = JSON.parse(line) as CacheLine;
+        cache.entries.set(parsed.key, parsed.entry);
+      } catch {
+        // A line cut by a crash mid-write: that program simply runs again.
+      }
+    }
+    return cache;
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  get(key: string): FeedbackEntry | undefined {
+    return this.entries.get(key);
+  }
+
+  async set(key: string, entry: FeedbackEntry): Promise<void> {
+    this.entries.set(key, entry);
+    if (this.file !== undefined) await appendFile(this.file, `${JSON.stringify({ key, entry } satisfies CacheLine)}\n`);
+  }
+}
+
+/** The cache key of a buggy program of a problem. */
+export function feedbackKey(problem: Problem, code: string): string {
+  return `${problem.id}\u0000${code}`;
+}
+
+/**
+ * Runs `code` on the problem's public tests (all of them, as a rollout does for feedback) and
+ * returns the RLEF feedback message, or why there is none.
+ */
+export async function executeFeedback(problem: Problem, code: string, pool: ExecutionPool, cache?: FeedbackCache): Promise<FeedbackEntry> {
+  const key = feedbackKey(problem, code);
+  const cached = cache?.get(key);
+  if (cached !== undefined) return cached;
+  const limits: { timeLimitMs?: number; memoryLimitBytes?: number } = {};
+  if (problem.timeLimitMs !== undefined) limits.timeLimitMs = problem.timeLimitMs;
+  if (problem.memoryLimitBytes !== undefined) limits.memoryLimitBytes = problem.memoryLimitBytes;
+  const result = await pool.judge({ code, tests: problem.tests.public, mode: 'all', limits });
+  let entry: FeedbackEntry;
+  if (result.outcomes.some((o) => o.verdict === 'sandbox_error')) entry = { ok: false, reason: 'sandbox_error' };
+  else if (result.verdict === 'passed') entry = { ok: false, reason: 'passed' };
+  else entry = { ok: true, feedback: formatFeedback(result.outcomes) };
+  // Sandbox faults are not cached: they say nothing about the program.
+  if (cache !== undefined && !(entry.ok === false && entry.reason === 'sandbox_error')) await cache.set(key, entry);
+  return entry;
+}
+
+/** Options for {@link buildSftExamples}. */
+export interface SftDataOptions {
+  readonly pool: ExecutionPool;
+  /** Share of the examples that are repair traces, in [0, 1) (default 0.5). */
+  readonly repairShare?: number;
+  readonly seed: number;
+  readonly cache?: FeedbackCache;
+  /** Buggy programs executed at once (default 8). */
+  readonly concurrency?: number;
+  /** Called after each executed batch with (done, total). */
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+/** What {@link buildSftExamples} produced. */
+export interface SftData {
+  readonly examples: SftExample[];
+  /** Buggy programs skipped because they passed the public tests or the sandbox failed. */
+  readonly skipped: number;
+}
+
+/**
+ * One `solve` example per problem with a reference solution, plus repair traces from the
+ * problems' buggy variants, so that repairs make up `repairShare` of the result (fewer when the
+ * suite has too few buggy variants). Which variants are used and the order of the result follow
+ * `seed` only.
+ */
+export async function buildSftExamples(problems: readonly Problem[], options: SftDataOptions): Promise<SftData> {
+  const share = options.repairShare ?? 0.5;
+  if (!(share >= 0 && share < 1)) throw new RangeError(`repairShare must lie in [0, 1), got ${share}`);
+  const random = mulberry32(options.seed);
+  const solvable = problems.filter((p) => p.solutions.length > 0);
+  const examples: SftExample[] = solvable.map((problem) => ({
+    problemId: problem.id,
+    kind: 'solve',
+    dialog: [
+      { role: 'user', content: initialPrompt(problem.description) },
+      { role: 'assistant', content: answerText(problem.solutions[0]!) },
+    ],
+    trained: [1],
+  }));
+  const candidates = shuffle(
+    solvable.flatMap((problem) => problem.incorrectSolutions.map((bug) => ({ problem, bug }))),
+    random,
+  );
+  const wanted = Math.round((examples.length * share) / (1 - share));
+  const concurrency = Math.max(1, options.concurrency ?? 8);
+  let skipped = 0;
+  let repairs = 0;
+  let next = 0;
+  while (repairs < wanted && next < candidates.length) {
+    const chunk = candidates.slice(next, next + Math.min(concurrency, wanted - repairs));
+    next += chunk.length;
+    const entries = await Promise.all(chunk.map(({ problem, bug }) => executeFeedback(problem, bug, options.pool, options.cache)));
+    chunk.forEach(({ problem, bug }, i) => {
+      const entry = entries[i];
+      if (entry === undefined || !entry.ok) {
+        skipped++;
+        return;
+      }
+      repairs++;
+      examples.push({
+        problemId: problem.id,
+        kind: 'repair',
+        dialog: [
+          { role: 'user', content: initialPrompt(problem.description) },
+          { role: 'assistant', content: answerText(bug) },
+          { role: 'user', content: entry.feedback },
+          { role: 'assistant', content: answerText(problem.solutions[0]!) },
+        ],
+        trained: [3],
+      });
+    });
+    options.onProgress?.(repairs, wanted);
+  }
+  return { examples: shuffle(examples, random), skipped };
+}
+
+/**
+ * Renders an example with the chat template; the trained mask is the template's assistant mask
+ * restricted to the trained messages. Undefined when the rendering exceeds `maxLength` ids.
+ */
+export function renderSftExample(template: ChatTemplate, example: SftExample, maxLength: number): SftSequence | undefined {
+  const rendered = renderDialog(template, example.dialog);
+  if (rendered.ids.length > maxLength) return undefined;
+  const trainMask = new Uint8Array(rendered.ids.length);
+  let trainedTokens = 0;
+  for (const turn of rendered.turns) {
+    if (!example.trained.includes(turn.message)) continue;
+    for (let i = turn.start; i < turn.end; i++) {
+      trainMask[i] = rendered.assistantMask[i] ?? 0;
+      trainedTokens += trainMask[i] ?? 0;
+    }
+  }
+  return { problemId: example.problemId, kind: example.kind, ids: rendered.ids, trainMask, trainedTokens };
+}
+
+/** Fisher–Yates with the given generator; returns a new array. */
+export function shuffle<T>(items: readonly T[], random: () => number): T[] {
+  const out = [...items];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [out[i], out[j]] = [out[j]!, out[i]!];
+  }
+  return out;
+}
+
+/** A small seeded PRNG (deterministic data selection and order). */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

@@ -1,0 +1,183 @@
+/**
+ * `runSft`: the supervised warm start end to end — build the dialogs (executing buggy variants in
+ * the sandbox pool for real feedback), train a fresh policy, save checkpoints, and close with a
+ * greedy turn-1 check on held-out problems. Progress goes out as plain lines.
+ */
+import { mkdir } from 'node:fs/promises';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { createExecutionPool } from '../exec/pool.ts';
+import { loadProblems } from '../problems/load.ts';
+import { selectBackend, type BackendPreference } from '../policy/backend.ts';
+import { chatTemplateFor } from '../policy/chat.ts';
+import { loadCheckpoint, saveCheckpoint, type JsonValue } from '../policy/checkpoint.ts';
+import { LlamaModel } from '../policy/model.ts';
+import { AdamW } from '../policy/optimizer.ts';
+import { ByteTokenizer } from '../policy/tokenizer-byte.ts';
+import type { SftPipelineConfig } from './sft-config.ts';
+import { buildSftExamples, FeedbackCache, renderSftExample, type SftSequence } from './sft-data.ts';
+import { evaluateTurnOne, type TurnOneSummary } from './sft-eval.ts';
+import { SftBatcher, sftStep } from './sft.ts';
+
+/** Options for {@link runSft}. */
+export interface RunSftOptions {
+  readonly pipeline: SftPipelineConfig;
+  /** Resolves the pipeline's relative paths. */
+  readonly root: string;
+  readonly out?: string;
+  readonly steps?: number;
+  readonly seed?: number;
+  readonly backend?: BackendPreference;
+  /** Continue from the checkpoint in `out` when it holds SFT state and optimizer. */
+  readonly resume?: boolean;
+  readonly log: (line: string) => void;
+}
+
+/** What a run did. */
+export interface SftSummary {
+  readonly out: string;
+  readonly steps: number;
+  readonly examples: { readonly solve: number; readonly repair: number; readonly skipped: number; readonly tooLong: number };
+  readonly finalLoss: number;
+  readonly wallMs: number;
+  readonly tokensPerSecond: number;
+  readonly evaluation?: TurnOneSummary;
+}
+
+/** Trains the warm start described by `options.pipeline`; resolves when everything is released. */
+export async function runSft(options: RunSftOptions): Promise<SftSummary> {
+  const { pipeline, log } = options;
+  const path = (p: string): string => (isAbsolute(p) ? p : resolve(options.root, p));
+  const out = path(options.out ?? pipeline.out);
+  const seed = options.seed ?? pipeline.seed;
+  const steps = options.steps ?? pipeline.training.steps;
+  const t = pipeline.training;
+  const started = performance.now();
+
+  const backend = await selectBackend(options.backend ?? 'auto', { log });
+  const problems = await loadProblems(path(pipeline.data.train));
+  log(`[sft] ${problems.length} training problems from ${pipeline.data.train}`);
+  const pool = await createExecutionPool({ workers: pipeline.exec.workers });
+  const tokenizer = new ByteTokenizer();
+  const model = new LlamaModel(pipeline.model, { seed });
+  const optimizer = new AdamW(model.getWeights(), {
+    lr: t.lr,
+    weightDecay: t.weightDecay,
+    maxGradNorm: t.maxGradNorm,
+    schedule: { warmupSteps: t.warmupSteps, totalSteps: steps, decay: 'cosine', minRatio: t.minLrRatio },
+  });
+  try {
+    const cacheFile = pipeline.feedbackCache === undefined ? undefined : path(pipeline.feedbackCache);
+    if (cacheFile !== undefined) await mkdir(dirname(cacheFile), { recursive: true });
+    const cache = await FeedbackCache.open(cacheFile);
+    let lastShown = 0;
+    const data = await buildSftExamples(problems, {
+      pool, seed, cache, repairShare: pipeline.repairShare, concurrency: 2 * pipeline.exec.workers,
+      onProgress: (done, total) => {
+        if (done - lastShown >= 250 || done === total) {
+          lastShown = done;
+          log(`[sft] repair traces: ${done}/${total} (feedback cache ${cache.size})`);
+        }
+      },
+    });
+    const template = chatTemplateFor(tokenizer);
+    const sequences: SftSequence[] = [];
+    let tooLong = 0;
+    for (const example of data.examples) {
+      const seq = renderSftExample(template, example, pipeline.model.maxContext);
+      if (seq === undefined) tooLong++;
+      else sequences.push(seq);
+    }
+    const count = (kind: string): number => sequences.filter((s) => s.kind === kind).length;
+    const examples = { solve: count('solve'), repair: count('repair'), skipped: data.skipped, tooLong };
+    const meanLength = sequences.reduce((n, s) => n + s.ids.length, 0) / Math.max(1, sequences.length);
+    log(`[sft] ${examples.solve} solve + ${examples.repair} repair dialogs (${examples.skipped} buggy variants skipped, ${tooLong} too long), mean ${meanLength.toFixed(0)} ids`);
+
+    const batcher = new SftBatcher(sequences, { batchTokens: t.batchTokens, seed });
+    let step = 0;
+    if (options.resume === true) step = await restore(out, model, optimizer, seed, log);
+    batcher.skip(step);
+
+    // Periodic checkpoints keep the optimizer (when asked) so an interrupted run resumes; the
+    // finished one is the deliverable, and its weights alone are what `rlef train` starts from.
+    const save = async (withOptimizer: boolean): Promise<void> => {
+      const state: JsonValue = { kind: 'sft', pipeline: pipeline.name, step, seed, steps, backend: backend.backend };
+      const exported = optimizer.exportState();
+      await saveCheckpoint(out, {
+        weights: model.exportWeights(),
+        config: pipeline.model as unknown as JsonValue,
+        tokenizer,
+        ...(withOptimizer ? { optimizer: { tensors: exported.tensors, state: { step: exported.step } } } : {}),
+        state,
+      }, { overwrite: true });
+    };
+    const trainStart = performance.now();
+    let tokens = 0;
+    let window = { loss: 0, steps: 0 };
+    let finalLoss = NaN;
+    const firstStep = step;
+    while (step < steps) {
+      const result = sftStep(model, optimizer, batcher.next(), t.microTokens);
+      step++;
+      tokens += result.tokens;
+      window = { loss: window.loss + result.loss, steps: window.steps + 1 };
+      finalLoss = result.loss;
+      if (step % t.logEvery === 0 || step === steps) {
+        const elapsed = (performance.now() - trainStart) / 1000;
+        const rate = tokens / Math.max(1e-9, elapsed);
+        const eta = ((steps - step) * elapsed) / Math.max(1, step - firstStep);
+        log(
+          `[sft] step ${step}/${steps} loss ${(window.loss / window.steps).toFixed(4)} lr ${result.lr.toExponential(2)} ` +
+            `grad ${result.gradNorm.toFixed(2)} epoch ${batcher.epochs.toFixed(2)} tok/s ${rate.toFixed(0)} ` +
+            `elapsed ${clock(elapsed)} eta ${clock(eta)}`,
+        );
+        window = { loss: 0, steps: 0 };
+      }
+      if (step % t.checkpointEvery === 0 && step < steps) await save(t.saveOptimizer);
+    }
+    await save(false);
+    const trainSeconds = (performance.now() - trainStart) / 1000;
+    log(`[sft] checkpoint ${out} (step ${step})`);
+
+    let evaluation: TurnOneSummary | undefined;
+    if (pipeline.data.heldout !== undefined && pipeline.evaluation.problems > 0) {
+      const heldout = (await loadProblems(path(pipeline.data.heldout))).slice(0, pipeline.evaluation.problems);
+      evaluation = await evaluateTurnOne(model, template, heldout, { pool, maxNewTokens: pipeline.evaluation.maxNewTokens });
+      log(`[sft] held-out turn 1 (greedy): ${evaluation.valid}/${evaluation.problems} valid code, ${evaluation.passed}/${evaluation.problems} pass all tests`);
+    }
+    return {
+      out, steps: step, examples, finalLoss,
+      wallMs: performance.now() - started,
+      tokensPerSecond: tokens / Math.max(1e-9, trainSeconds),
+      ...(evaluation === undefined ? {} : { evaluation }),
+    };
+  } finally {
+    optimizer.dispose();
+    model.dispose();
+    await pool.close();
+  }
+}
+
+async function restore(out: string, model: LlamaModel, optimizer: AdamW, seed: number, log: (line: string) => void): Promise<number> {
+  const checkpoint = await loadCheckpoint(out).catch(() => undefined);
+  const state = checkpoint?.state as { kind?: string; step?: number; seed?: number } | undefined;
+  if (checkpoint?.optimizer === undefined || state?.kind !== 'sft' || typeof state.step !== 'number') {
+    log(`[sft] nothing to resume in ${out}: starting at step 0`);
+    return 0;
+  }
+  if (state.seed !== seed) log(`[sft] warning: resuming a run of seed ${String(state.seed)} with seed ${seed}`);
+  model.setWeights(checkpoint.weights);
+  optimizer.importState({ step: checkpoint.optimizer.state.step, tensors: new Map(checkpoint.optimizer.tensors) });
+  log(`[sft] resuming ${out} at step ${state.step}`);
+  return state.step;
+}
+
+/** Seconds as `1h02m03s` / `2m03s` / `3s`. */
+function clock(seconds: number): string {
+  const s = Math.max(0, Math.round(seconds));
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const rest = `${String(s % 60).padStart(2, '0')}s`;
+  if (h > 0) return `${h}h${String(m).padStart(2, '0')}m${rest}`;
+  return m > 0 ? `${m}m${rest}` : `${s % 60}s`;
+}
+

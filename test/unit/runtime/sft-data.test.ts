@@ -1,0 +1,131 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createExecutionPool } from '../../../src/exec/pool.ts';
+import type { ExecutionPool } from '../../../src/exec/types.ts';
+import { formatFeedback, initialPrompt } from '../../../src/exec/feedback.ts';
+import { loadProblems } from '../../../src/problems/load.ts';
+import type { Problem } from '../../../src/problems/problem.ts';
+import { chatTemplateFor, renderDialog } from '../../../src/policy/chat.ts';
+import { ByteTokenizer } from '../../../src/policy/tokenizer-byte.ts';
+import { answerText, buildSftExamples, FeedbackCache, renderSftExample, type SftData } from '../../../src/runtime/sft-data.ts';
+
+const SMOKE = new URL('../../../data/suite/smoke.jsonl', import.meta.url).pathname;
+const template = chatTemplateFor(new ByteTokenizer());
+let pool: ExecutionPool;
+let problems: Problem[];
+let data: SftData;
+
+before(async () => {
+  pool = await createExecutionPool({ workers: 2, log: () => undefined });
+  problems = await loadProblems(SMOKE);
+  data = await buildSftExamples(problems, { pool, seed: 3, repairShare: 0.5 });
+});
+after(async () => {
+  await pool.close();
+});
+
+function byId(id: string): Problem {
+  const problem = problems.find((p) => p.id === id);
+  assert.ok(problem, id);
+  return problem;
+}
+
+/** The decoded ids where the mask is 1, per maximal run. */
+function trainedRuns(ids: Int32Array, mask: Uint8Array): string[] {
+  const runs: number[][] = [];
+  let current: number[] | undefined;
+  mask.forEach((m, i) => {
+    if (m === 1) {
+      if (current === undefined) runs.push((current = []));
+      current.push(ids[i] ?? 0);
+    } else current = undefined;
+  });
+  return runs.map((run) => template.tokenizer.decode(run));
+}
+
+test('the smoke split yields one solve dialog per problem and as many repair traces at a one-half share', () => {
+  const solve = data.examples.filter((e) => e.kind === 'solve');
+  const repair = data.examples.filter((e) => e.kind === 'repair');
+  assert.equal(solve.length, problems.length);
+  assert.equal(repair.length + data.skipped > 0, true);
+  assert.equal(repair.length, problems.length);
+});
+
+test('a solve dialog trains exactly the reference answer and its end of turn', () => {
+  for (const example of data.examples.filter((e) => e.kind === 'solve')) {
+    const problem = byId(example.problemId);
+    assert.equal(example.dialog[0]?.content, initialPrompt(problem.description));
+    const seq = renderSftExample(template, example, 4096);
+    assert.ok(seq);
+    const runs = trainedRuns(seq.ids, seq.trainMask);
+    assert.deepEqual(runs, [`${answerText(problem.solutions[0]!)}<|eot|>`]);
+    assert.equal(seq.trainedTokens, seq.trainMask.reduce((n, m) => n + m, 0));
+  }
+});
+
+test('a repair trace masks out the buggy first attempt and trains only the fix', () => {
+  for (const example of data.examples.filter((e) => e.kind === 'repair')) {
+    const problem = byId(example.problemId);
+    const bug = example.dialog[1]?.content ?? '';
+    assert.ok(problem.incorrectSolutions.some((code) => answerText(code) === bug));
+    const seq = renderSftExample(template, example, 4096);
+    assert.ok(seq);
+    assert.deepEqual(trainedRuns(seq.ids, seq.trainMask), [`${answerText(problem.solutions[0]!)}<|eot|>`]);
+    // The template marks the buggy answer as the model's own; the SFT mask must not.
+    const rendered = template.tokenizer.decode(Array.from(seq.ids));
+    assert.ok(rendered.includes(bug));
+    const own = trainedRuns(seq.ids, renderDialog(template, example.dialog).assistantMask);
+    assert.deepEqual(own, [`${bug}<|eot|>`, `${answerText(problem.solutions[0]!)}<|eot|>`]);
+  }
+});
+
+test('feedback in a repair trace is formatFeedback of really running the bug on the public tests', async () => {
+  const repairs = data.examples.filter((e) => e.kind === 'repair');
+  assert.ok(repairs.length > 0);
+  for (const example of repairs) {
+    const problem = byId(example.problemId);
+    const code = (example.dialog[1]?.content ?? '').replace(/^```python\n/, '').replace(/\n```$/, '\n');
+    const judged = await pool.judge({ code, tests: problem.tests.public, mode: 'all' });
+    assert.notEqual(judged.verdict, 'passed');
+    const feedback = example.dialog[2]?.content ?? '';
+    assert.equal(feedback, formatFeedback(judged.outcomes));
+    assert.match(feedback, /^Your code failed the following tests:\n\n- input `/);
+    assert.ok(problem.tests.public.some((t) => t.kind === 'stdio' && feedback.includes(`input \`${t.input.trim()}\``)));
+  }
+});
+
+test('the same seed gives the same dialogs in the same order; no repairs at share 0', async () => {
+  const again = await buildSftExamples(problems, { pool, seed: 3, repairShare: 0.5 });
+  assert.deepEqual(again.examples, data.examples);
+  const other = await buildSftExamples(problems, { pool, seed: 4, repairShare: 0.5 });
+  assert.notDeepEqual(other.examples.map((e) => `${e.kind}:${e.problemId}`), data.examples.map((e) => `${e.kind}:${e.problemId}`));
+  const none = await buildSftExamples(problems, { pool, seed: 3, repairShare: 0 });
+  assert.deepEqual(none.examples.map((e) => e.kind).sort(), problems.map(() => 'solve'));
+  await assert.rejects(buildSftExamples(problems, { pool, seed: 3, repairShare: 1 }), RangeError);
+});
+
+test('a feedback cache file lets a second build run without executing anything', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'rlef-sft-cache-'));
+  try {
+    const file = join(dir, 'feedback.jsonl');
+    const first = await buildSftExamples(problems, { pool, seed: 5, repairShare: 0.5, cache: await FeedbackCache.open(file) });
+    const lines = (await readFile(file, 'utf8')).trim().split('\n');
+    assert.equal(lines.length, first.examples.filter((e) => e.kind === 'repair').length + first.skipped);
+    // A closed pool throws on any run: the second build must come from the cache alone.
+    const closed = await createExecutionPool({ workers: 1, log: () => undefined });
+    await closed.close();
+    const second = await buildSftExamples(problems, { pool: closed, seed: 5, repairShare: 0.5, cache: await FeedbackCache.open(file) });
+    assert.deepEqual(second.examples, first.examples);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('a dialog longer than the limit is left out', () => {
+  const example = data.examples[0];
+  assert.ok(example);
+  assert.equal(renderSftExample(template, example, 10), undefined);
+});
