@@ -48,6 +48,8 @@ export class RunStateTracker {
   private readonly recentLimit: number;
   private readonly open = new Map<number, IterationAccumulator>();
   private inFlight = 0;
+  /** Episodes finished per iteration (0-based index), for the progress bar of the current one. */
+  private readonly finishedIn = new Map<number, number>();
   private iterationsFinishedHere = 0;
   private nextUnfinished: number;
   private readonly resumedAt: number;
@@ -110,10 +112,14 @@ export class RunStateTracker {
     if (event.type === 'episode-start') {
       this.inFlight++;
       this.accumulator(event.start.iteration, now);
-      progress = { ...progress, iteration: Math.max(progress.iteration, event.start.iteration + 1) };
+      const iteration = Math.max(progress.iteration, event.start.iteration + 1);
+      progress = { ...progress, iteration, episodesDone: this.finishedIn.get(iteration - 1) ?? 0 };
     } else if (event.type === 'episode') {
       this.inFlight = Math.max(0, this.inFlight - 1);
-      progress = { ...progress, episodesDone: progress.episodesDone + 1 };
+      const done = (this.finishedIn.get(event.episode.iteration) ?? 0) + 1;
+      this.finishedIn.set(event.episode.iteration, done);
+      // The bar shows the iteration being collected (progress.iteration is 1-based).
+      progress = { ...progress, episodesDone: this.finishedIn.get(progress.iteration - 1) ?? 0 };
       recent = [summarize(event.episode), ...recent].slice(0, this.recentLimit);
     } else {
       finished = this.applyUpdate(event.batch, event.update, now);

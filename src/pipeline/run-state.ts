@@ -76,6 +76,7 @@ export interface RunState {
     /** 1-based number of the iteration being collected (0 before the first starts). */
     readonly iteration: number;
     readonly iterations: number;
+    /** Episodes of the current iteration that have finished. */
     readonly episodesDone: number;
     readonly episodesPerIteration: number;
     readonly inFlight: number;
