@@ -3,7 +3,7 @@ import { type Command, InvalidArgumentError, Option } from 'commander';
 import { DATASET_FORMATS, type FormatOption } from '../../src/problems/load.ts';
 import type { BackendPreference } from '../../src/policy/backend.ts';
 import { DEFAULT_METRICS, MetricSpecError, parseMetrics, type MetricSpec } from '../../src/eval/metric-spec.ts';
-import { EVAL_FEEDBACK, evaluate, type EvalFeedback } from '../../src/runtime/evaluate-run.ts';
+import { EVAL_FEEDBACK, type EvalFeedback } from '../../src/runtime/eval-feedback.ts';
 import { REPO_ROOT } from '../../src/runtime/load-pipeline.ts';
 
 function positiveInt(value: string): number {
@@ -102,6 +102,8 @@ export function registerEval(program: Command): void {
       limit?: number; concurrency: number; seed: number; out?: string; json: boolean; backend: BackendPreference; workers?: number;
       requestTimeout?: number; cache: boolean;
     }) => {
+      // Loaded on use: tfjs and the pool are heavy, and the other commands must not pay for them.
+      const { evaluate } = await import('../../src/runtime/evaluate-run.ts');
       const report = await evaluate({
         policy: opts.policy,
         ...(opts.model === undefined ? {} : { model: opts.model }),

@@ -37,8 +37,8 @@ import { loadPolicy } from './load-policy.ts';
 import { PolicyService } from './policy-service.ts';
 
 /** `real`, `random`, `none` (RLEF.md §4) or `private`: real feedback from the private tests (appendix B.2). */
-export type EvalFeedback = 'real' | 'random' | 'none' | 'private';
-export const EVAL_FEEDBACK: readonly EvalFeedback[] = ['real', 'random', 'none', 'private'];
+export { EVAL_FEEDBACK, type EvalFeedback } from './eval-feedback.ts';
+import type { EvalFeedback } from './eval-feedback.ts';
 
 export interface EvaluateOptions {
   /** A checkpoint or Hugging Face folder, `openai:BASE_URL`, or `scripted:canonical` / `scripted:none`. */

@@ -15,9 +15,10 @@ import { outputsMatch } from '../../src/exec/compare.ts';
 import { DEFAULT_MEMORY_LIMIT_BYTES, DEFAULT_TIME_LIMIT_MS, type Test } from '../../src/problems/problem.ts';
 import type { BenchOptions, BenchResult } from './run.ts';
 import { forkServers } from '../unit/exec/processes.ts';
+import { REPO_ROOT } from '../../src/runtime/load-pipeline.ts';
 
 /** The dataset used when present (`RLEF_BENCH_HUMANEVAL` overrides the path; a missing file selects the built-in set). */
-const HUMANEVAL = process.env['RLEF_BENCH_HUMANEVAL'] ?? '/work/shared/data/HumanEval.jsonl.gz';
+const HUMANEVAL = process.env['RLEF_BENCH_HUMANEVAL'] ?? join(REPO_ROOT, '..', 'shared', 'data', 'HumanEval.jsonl.gz');
 
 interface Job {
   readonly code: string;
