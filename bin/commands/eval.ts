@@ -1,22 +1,11 @@
 /** `rlef eval`: n@k, pass@k and solve rates of a policy on a dataset, from many RLEF rollouts per problem. */
 import { type Command, InvalidArgumentError, Option } from 'commander';
+import { positiveInt, int } from './option-parsers.ts';
 import { DATASET_FORMATS, type FormatOption } from '../../src/problems/load.ts';
 import type { BackendPreference } from '../../src/policy/backend.ts';
 import { DEFAULT_METRICS, MetricSpecError, parseMetrics, type MetricSpec } from '../../src/eval/metric-spec.ts';
 import { EVAL_FEEDBACK, type EvalFeedback } from '../../src/runtime/eval-feedback.ts';
 import { REPO_ROOT } from '../../src/runtime/load-pipeline.ts';
-
-function positiveInt(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('expected a positive integer');
-  return n;
-}
-
-function int(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n)) throw new InvalidArgumentError('expected an integer');
-  return n;
-}
 
 function number(value: string): number {
   const n = Number(value);

@@ -1,15 +1,10 @@
 /** `rlef judge`: run reference or given solutions on a dataset's tests and count verdicts. */
-import { type Command, InvalidArgumentError, Option } from 'commander';
+import { type Command, Option } from 'commander';
+import { positiveInt } from './option-parsers.ts';
 import { DATASET_FORMATS } from '../../src/problems/load.ts';
 import type { FormatOption } from '../../src/problems/load.ts';
 import { runJudgeCommand } from '../../src/runtime/judge-command.ts';
 import type { TestSelection } from '../../src/runtime/judge.ts';
-
-function positiveInt(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('expected a positive integer');
-  return n;
-}
 
 const EXAMPLES = `
 Formats (--format auto tells them apart by the parquet columns or the first record's keys):

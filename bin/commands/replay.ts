@@ -1,16 +1,11 @@
 /** `rlef replay`: browse the episodes of a trajectory log, turn by turn. */
-import { type Command, InvalidArgumentError, Option } from 'commander';
+import { type Command, Option } from 'commander';
+import { positiveInt } from './option-parsers.ts';
 import { InputError } from '../../src/runtime/errors.ts';
 import { findEpisode, groupEpisodes } from '../../src/report/episodes.ts';
 import { loadRun } from '../../src/report/load-run.ts';
 import { runReplayUi } from '../../src/ui/replay.tsx';
 import { NO_FILTERS, plainEpisode, plainListing, type OutcomeFilter, type ReplayData, type ReplayFilters } from '../../src/ui/replay-model.ts';
-
-function positiveInt(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('expected a positive integer');
-  return n;
-}
 
 /** Reads the log as the browser shows it. */
 export async function loadReplayData(path: string): Promise<ReplayData> {

@@ -1,19 +1,8 @@
 /** `rlef train`: run (or resume) an RLEF training pipeline. */
-import { type Command, InvalidArgumentError, Option } from 'commander';
+import { type Command, Option } from 'commander';
+import { positiveInt, int } from './option-parsers.ts';
 import { DEFAULT_PIPELINE, REPO_ROOT, loadPipeline } from '../../src/runtime/load-pipeline.ts';
 import type { BackendPreference } from '../../src/policy/backend.ts';
-
-export function positiveInt(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('expected a positive integer');
-  return n;
-}
-
-function int(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n)) throw new InvalidArgumentError('expected an integer');
-  return n;
-}
 
 export function registerTrain(program: Command): void {
   program
