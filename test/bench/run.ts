@@ -5,6 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import { benchExec } from './exec.ts';
+import { benchModelResult } from './model.ts';
 import { benchPipeline } from './pipeline.ts';
 
 /** What every benchmark gets from the command line. */
@@ -22,6 +23,7 @@ export interface BenchResult {
 /** The registry: benchmark name → function. */
 export const benchmarks: Readonly<Record<string, (options: BenchOptions) => Promise<BenchResult>>> = {
   exec: benchExec,
+  model: benchModelResult,
   pipeline: benchPipeline,
 };
 
