@@ -39,7 +39,7 @@ export function registerSft(program: Command): void {
     .option('--out <dir>', 'checkpoint folder (default: the pipeline\'s, data/warmstart)')
     .option('--steps <n>', 'optimizer steps (overrides the pipeline)', positiveInt)
     .option('--seed <n>', 'seed of initialisation, data selection and order (default: the pipeline\'s)', int)
-    .option('--resume', 'continue an interrupted run from its last periodic checkpoint in --out', false)
+    .option('--resume', 'continue an interrupted run from its last periodic checkpoint in --out (on a finished one with the same --steps: only re-evaluate)', false)
     .addOption(
       new Option('--backend <name>', 'tfjs backend').choices(['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']).default('auto'),
     )
@@ -58,7 +58,7 @@ export function registerSft(program: Command): void {
       });
       const e = summary.evaluation;
       process.stderr.write(
-        `[sft] done: ${summary.steps} steps, final loss ${summary.finalLoss.toFixed(4)}, ${summary.tokensPerSecond.toFixed(0)} tok/s, ` +
+        `[sft] done: ${summary.steps} steps, final loss ${Number.isNaN(summary.finalLoss) ? '-' : summary.finalLoss.toFixed(4)}, ${summary.tokensPerSecond.toFixed(0)} tok/s, ` +
           `${(summary.wallMs / 1000).toFixed(0)} s${e === undefined ? '' : `, held-out turn 1: ${e.valid}/${e.problems} valid, ${e.passed}/${e.problems} pass`}\n`,
       );
     });

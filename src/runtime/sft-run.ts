@@ -3,8 +3,8 @@
  * the sandbox pool for real feedback), train a fresh policy, save checkpoints, and close with a
  * greedy turn-1 check on held-out problems. Progress goes out as plain lines.
  */
-import { mkdir } from 'node:fs/promises';
-import { dirname, isAbsolute, resolve } from 'node:path';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { createExecutionPool } from '../exec/pool.ts';
 import { loadProblems } from '../problems/load.ts';
 import { selectBackend, type BackendPreference } from '../policy/backend.ts';
@@ -15,8 +15,12 @@ import { AdamW } from '../policy/optimizer.ts';
 import { ByteTokenizer } from '../policy/tokenizer-byte.ts';
 import type { SftPipelineConfig } from './sft-config.ts';
 import { buildSftExamples, FeedbackCache, renderSftExample, type SftSequence } from './sft-data.ts';
+import { UsageError } from './errors.ts';
 import { evaluateTurnOne, type TurnOneSummary } from './sft-eval.ts';
 import { SftBatcher, sftStep } from './sft.ts';
+
+/** The greedy held-out answers written beside the checkpoint, one JSON object a line. */
+export const EVALUATION_FILE = 'heldout-turn1.jsonl';
 
 /** Options for {@link runSft}. */
 export interface RunSftOptions {
@@ -94,7 +98,7 @@ export async function runSft(options: RunSftOptions): Promise<SftSummary> {
 
     const batcher = new SftBatcher(sequences, { batchTokens: t.batchTokens, seed });
     let step = 0;
-    if (options.resume === true) step = await restore(out, model, optimizer, seed, log);
+    if (options.resume === true) step = await restore(out, model, optimizer, seed, steps, log);
     batcher.skip(step);
 
     // Periodic checkpoints keep the optimizer (when asked) so an interrupted run resumes; the
@@ -142,7 +146,9 @@ export async function runSft(options: RunSftOptions): Promise<SftSummary> {
     if (pipeline.data.heldout !== undefined && pipeline.evaluation.problems > 0) {
       const heldout = (await loadProblems(path(pipeline.data.heldout))).slice(0, pipeline.evaluation.problems);
       evaluation = await evaluateTurnOne(model, template, heldout, { pool, maxNewTokens: pipeline.evaluation.maxNewTokens });
-      log(`[sft] held-out turn 1 (greedy): ${evaluation.valid}/${evaluation.problems} valid code, ${evaluation.passed}/${evaluation.problems} pass all tests`);
+      // Beside the checkpoint (not in its manifest), so the answers behind the numbers can be read.
+      await writeFile(join(out, EVALUATION_FILE), evaluation.results.map((r) => `${JSON.stringify(r)}\n`).join(''));
+      log(`[sft] held-out turn 1 (greedy): ${evaluation.valid}/${evaluation.problems} valid code, ${evaluation.passed}/${evaluation.problems} pass all tests (answers in ${EVALUATION_FILE})`);
     }
     return {
       out, steps: step, examples, finalLoss,
@@ -157,16 +163,24 @@ export async function runSft(options: RunSftOptions): Promise<SftSummary> {
   }
 }
 
-async function restore(out: string, model: LlamaModel, optimizer: AdamW, seed: number, log: (line: string) => void): Promise<number> {
+async function restore(
+  out: string, model: LlamaModel, optimizer: AdamW, seed: number, steps: number, log: (line: string) => void,
+): Promise<number> {
   const checkpoint = await loadCheckpoint(out).catch(() => undefined);
   const state = checkpoint?.state as { kind?: string; step?: number; seed?: number } | undefined;
-  if (checkpoint?.optimizer === undefined || state?.kind !== 'sft' || typeof state.step !== 'number') {
+  if (checkpoint === undefined || state?.kind !== 'sft' || typeof state.step !== 'number') {
     log(`[sft] nothing to resume in ${out}: starting at step 0`);
     return 0;
   }
   if (state.seed !== seed) log(`[sft] warning: resuming a run of seed ${String(state.seed)} with seed ${seed}`);
+  if (checkpoint.optimizer === undefined && state.step < steps) {
+    // A finished checkpoint keeps weights only: continuing it would restart Adam's moments.
+    throw new UsageError(`${out}: a finished SFT checkpoint (step ${state.step}, no optimizer state) cannot continue to step ${steps}`);
+  }
   model.setWeights(checkpoint.weights);
-  optimizer.importState({ step: checkpoint.optimizer.state.step, tensors: new Map(checkpoint.optimizer.tensors) });
+  if (checkpoint.optimizer !== undefined) {
+    optimizer.importState({ step: checkpoint.optimizer.state.step, tensors: new Map(checkpoint.optimizer.tensors) });
+  }
   log(`[sft] resuming ${out} at step ${state.step}`);
   return state.step;
 }

@@ -1,12 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { loadCheckpoint } from '../../../src/policy/checkpoint.ts';
 import { loadPolicy } from '../../../src/runtime/load-policy.ts';
 import { defineSftPipeline } from '../../../src/runtime/sft-config.ts';
-import { runSft } from '../../../src/runtime/sft-run.ts';
+import { EVALUATION_FILE, runSft } from '../../../src/runtime/sft-run.ts';
+import { UsageError } from '../../../src/runtime/errors.ts';
 
 const ROOT = resolve(import.meta.dirname, '..', '..', '..');
 
@@ -41,6 +42,8 @@ test('runSft trains from the smoke split, writes a checkpoint rlef train can loa
     assert.equal(summary.evaluation?.problems, 2);
     assert.ok(lines.some((l) => /^\[sft\] step 2\/4 loss \d+\.\d+ .* tok\/s \d+ elapsed \S+ eta \S+$/.test(l)), lines.join('\n'));
 
+    const answers = (await readFile(join(dir, 'ckpt', EVALUATION_FILE), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { problemId: string });
+    assert.deepEqual(answers.map((a) => a.problemId), summary.evaluation?.results.map((r) => r.problemId));
     const checkpoint = await loadCheckpoint(join(dir, 'ckpt'));
     assert.equal(checkpoint.optimizer, undefined, 'the finished checkpoint holds weights only');
     assert.deepEqual(checkpoint.state, { kind: 'sft', pipeline: 'sft-tiny', step: 4, seed: 2, steps: 4, backend: 'wasm' });
@@ -52,6 +55,12 @@ test('runSft trains from the smoke split, writes a checkpoint rlef train can loa
     } finally {
       loaded.model.dispose();
     }
+
+    // --resume on the finished checkpoint trains nothing and grades the same greedy answers again.
+    const again = await runSft({ pipeline, root: ROOT, backend: 'wasm', resume: true, log: () => undefined });
+    assert.equal(again.steps, 4);
+    assert.deepEqual(again.evaluation?.results, summary.evaluation?.results);
+    await assert.rejects(runSft({ pipeline, root: ROOT, backend: 'wasm', resume: true, steps: 6, log: () => undefined }), UsageError);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
