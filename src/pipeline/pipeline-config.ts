@@ -29,6 +29,11 @@ export interface PipelineConfig {
     readonly concurrency: number;
     /** Most turns decoded together. */
     readonly maxGenerationBatch: number;
+    /**
+     * Decode in a worker thread with its own copy of the weights, so decoding overlaps the PPO
+     * update on another core (default: when `training.maxPolicyLag` > 0).
+     */
+    readonly generationWorker?: boolean;
     readonly feedback: FeedbackMode;
   };
   readonly training: {

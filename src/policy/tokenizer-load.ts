@@ -66,3 +66,11 @@ async function readOptional(path: string): Promise<string | null> {
     throw error;
   }
 }
+
+/** The tokenizer described by {@link tokenizerFiles}' output (e.g. sent to a worker thread). */
+export function tokenizerFromFiles(files: ReadonlyMap<string, string>): Tokenizer {
+  if (files.has(BYTE_TOKENIZER_FILE)) return new ByteTokenizer();
+  const json = files.get('tokenizer.json');
+  if (json === undefined) throw new TypeError('tokenizer files hold neither byte-tokenizer.json nor tokenizer.json');
+  return new HfTokenizer(json, files.get('tokenizer_config.json') ?? null);
+}

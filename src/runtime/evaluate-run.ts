@@ -35,6 +35,7 @@ import { feedbackPolicy } from './feedback-policy.ts';
 import { defaultCacheDir } from './judge-command.ts';
 import { loadPolicy } from './load-policy.ts';
 import { PolicyService } from './policy-service.ts';
+import { LocalDecoder } from './turn-decoder.ts';
 
 /** `real`, `random`, `none` (RLEF.md §4) or `private`: real feedback from the private tests (appendix B.2). */
 export { EVAL_FEEDBACK, type EvalFeedback } from './eval-feedback.ts';
@@ -297,11 +298,12 @@ async function makePolicy(spec: PolicySpec, options: EvaluateOptions, log: (line
       await selectBackend(options.backend ?? 'auto', { log });
       const loaded = await loadPolicy({ checkpoint: spec.dir }, options.root);
       log(`[policy] ${loaded.source}, context ${loaded.model.config.maxContext}`);
-      const service = new PolicyService(loaded.model, {
-        template: chatTemplateFor(loaded.tokenizer),
-        sampling: { temperature: options.temperature, topP: options.topP, maxNewTokens: options.maxNewTokens ?? 512 },
-        maxBatch: options.concurrency,
+      const decoder = new LocalDecoder(loaded.model, chatTemplateFor(loaded.tokenizer), {
+        temperature: options.temperature,
+        topP: options.topP,
+        maxNewTokens: options.maxNewTokens ?? 512,
       });
+      const service = new PolicyService(decoder, { maxBatch: options.concurrency });
       return { policyFor: () => service, dispose: () => loaded.model.dispose() };
     }
   }

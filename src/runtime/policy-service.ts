@@ -1,26 +1,18 @@
 /**
- * The generation side of the pipeline: a `PolicyPort` over a tfjs model that batches the turns of
- * concurrent episodes. Requests that arrive while a batch is being decoded wait and form the next
- * batch, so generation keeps the model busy while the pool runs other episodes' programs.
- * Each request samples from its own seeded stream, so its tokens do not depend on its batch.
+ * The generation side of the pipeline: a `PolicyPort` that batches the turns of concurrent
+ * episodes for a `TurnDecoder` (in-process, or a worker thread with its own copy of the weights).
+ * Requests that arrive while a batch is being decoded wait and form the next batch, so decoding
+ * keeps going while the pool runs other episodes' programs. Each request samples from its own
+ * seeded stream, so its tokens do not depend on its batch.
  */
 import { Observable } from 'rxjs';
-import type { LlamaModel } from '../policy/model.ts';
-import { generate } from '../policy/generate.ts';
-import type { ChatMessage, ChatTemplate } from '../policy/chat.ts';
-import { fitPromptToContext } from '../policy/context.ts';
-import type { Generation, Message } from '../pipeline/episode.ts';
+import type { Generation } from '../pipeline/episode.ts';
 import type { GenerateRequest, PolicyPort } from '../pipeline/ports.ts';
+import type { TurnDecoder } from './turn-decoder.ts';
 
-export interface SamplingOptions {
-  readonly temperature: number;
-  readonly topP: number;
-  readonly maxNewTokens: number;
-}
+export type { SamplingOptions } from './turn-decoder.ts';
 
 export interface PolicyServiceOptions {
-  readonly template: ChatTemplate;
-  readonly sampling: SamplingOptions;
   /** Most requests decoded together. */
   readonly maxBatch: number;
   /**
@@ -48,28 +40,12 @@ export interface GenerationStats {
 export class PolicyService implements PolicyPort {
   private readonly queue: Pending[] = [];
   private running = false;
-  private model: LlamaModel;
-  private version: number;
   readonly stats: GenerationStats = { tokens: 0, busyMs: 0, batches: 0, queued: 0 };
 
   constructor(
-    model: LlamaModel,
+    readonly decoder: TurnDecoder,
     private readonly options: PolicyServiceOptions,
-    version = 0,
-  ) {
-    this.model = model;
-    this.version = version;
-  }
-
-  /** The weights that sample from now on (the learner calls this after each update). */
-  setPolicy(model: LlamaModel, version: number): void {
-    this.model = model;
-    this.version = version;
-  }
-
-  get policyVersion(): number {
-    return this.version;
-  }
+  ) {}
 
   generate(request: GenerateRequest): Observable<Generation> {
     return new Observable<Generation>((subscriber) => {
@@ -120,66 +96,20 @@ export class PolicyService implements PolicyPort {
   }
 
   private async run(batch: readonly Pending[]): Promise<void> {
-    const { template, sampling } = this.options;
     const t0 = performance.now();
     try {
-      const prompts = batch.map((p) => {
-        const fit = fitPromptToContext(template, toChat(p.request.dialog, template), {
-          contextLength: this.model.config.maxContext,
-          generationBudget: sampling.maxNewTokens,
-        });
-        if (!fit.ok) throw new RangeError(`prompt cannot fit the context: ${fit.reason}`);
-        return fit.rendered.ids;
-      });
-      const version = this.version;
-      const outputs = await generate(
-        this.model,
-        prompts.map((ids) => Array.from(ids)),
-        {
-          maxNewTokens: sampling.maxNewTokens,
-          temperature: sampling.temperature,
-          topP: sampling.topP,
-          stopTokens: template.stopTokens,
-          seed: 'batch',
-          seeds: batch.map((p) => p.request.seed),
-        },
-      );
+      const outputs = await this.decoder.decode(batch.map((p) => p.request));
       const ms = performance.now() - t0;
       this.stats.busyMs += ms;
       this.stats.batches++;
-      const stops = new Set(template.stopTokens);
       batch.forEach((p, i) => {
         const out = outputs[i];
         if (out === undefined) return p.reject(new Error('generation returned fewer rows than asked'));
-        this.stats.tokens += out.tokens.length;
-        const endedTurn = out.finish === 'stop';
-        const content = endedTurn ? out.tokens.filter((t, k) => !(k === out.tokens.length - 1 && stops.has(t))) : out.tokens;
-        if (!p.cancelled) {
-          p.resolve({
-            text: template.tokenizer.decode(content),
-            contextIds: prompts[i]!,
-            responseIds: Int32Array.from(out.tokens),
-            endedTurn,
-            logprobs: out.logProbs,
-            policyVersion: version,
-            ms: ms / batch.length,
-          });
-        }
+        this.stats.tokens += out.responseIds.length;
+        if (!p.cancelled) p.resolve({ ...out, ms: ms / batch.length });
       });
     } catch (error: unknown) {
       for (const p of batch) p.reject(error);
     }
   }
-}
-
-/** The pipeline's dialog in the chat template's terms, with the model's exact ids for its own turns. */
-export function toChat(dialog: readonly Message[], template: ChatTemplate): ChatMessage[] {
-  const stops = new Set(template.stopTokens);
-  return dialog.map((m): ChatMessage => {
-    const g = m.generation;
-    if (m.role !== 'assistant' || g === undefined) return { role: m.role, content: m.content };
-    const ids = Array.from(g.responseIds);
-    if (g.endedTurn && ids.length > 0 && stops.has(ids[ids.length - 1]!)) ids.pop();
-    return { role: 'assistant', content: m.content, tokens: ids, endOfTurn: g.endedTurn };
-  });
 }

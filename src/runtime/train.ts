@@ -31,6 +31,8 @@ import { createReporter, type ReporterMode } from '../ui/create-reporter.ts';
 import { feedbackPolicy } from './feedback-policy.ts';
 import { loadPolicy } from './load-policy.ts';
 import { PolicyService } from './policy-service.ts';
+import { LocalDecoder } from './turn-decoder.ts';
+import { WorkerDecoder } from './worker-decoder.ts';
 import { PpoLearner } from './ppo-learner.ts';
 import { latestRunCheckpoint, restoreRunCheckpoint, snapshotRun, writeRunCheckpoint, type RunCheckpointState } from './run-checkpoints.ts';
 import { UsageError } from './errors.ts';
@@ -77,6 +79,7 @@ export async function train(options: TrainOptions): Promise<TrainSummary> {
   log(`[data] ${problems.length} training problems from ${pipeline.data.train}`);
   const pool = await createExecutionPool({ workers: pipeline.exec.workers });
   const disposables: { dispose(): void }[] = [];
+  const closers: (() => Promise<void>)[] = [];
   try {
     const loaded = await loadPolicy(pipeline.model, options.root);
     const policy = loaded.model;
@@ -116,22 +119,36 @@ export async function train(options: TrainOptions): Promise<TrainSummary> {
     );
 
     const lag = pipeline.training.maxPolicyLag;
-    const behaviour: LlamaModel = lag === 0 ? policy : policy.clone({ trainable: false });
-    if (behaviour !== policy) disposables.push(behaviour);
     const template = chatTemplateFor(loaded.tokenizer);
-    const service = new PolicyService(
-      behaviour,
-      { template, sampling: pipeline.rollout, maxBatch: pipeline.rollout.maxGenerationBatch },
-      version,
-    );
+    const sampling = { temperature: pipeline.rollout.temperature, topP: pipeline.rollout.topP, maxNewTokens: pipeline.rollout.maxNewTokens };
+    // With lag 0 generation never overlaps an update, so it can sample with the trained weights in
+    // place; otherwise it needs its own copy, best in a worker thread (another core).
+    const useWorker = pipeline.rollout.generationWorker ?? lag > 0;
+    let decoder: LocalDecoder | WorkerDecoder;
+    let behaviour: LlamaModel = policy;
+    if (useWorker) {
+      decoder = await WorkerDecoder.start(policy, loaded.tokenizer, sampling, { backend: options.backend, version });
+      log('[policy] decoding in a worker thread with its own copy of the weights');
+    } else {
+      if (lag > 0) {
+        behaviour = policy.clone({ trainable: false });
+        disposables.push(behaviour);
+      }
+      decoder = new LocalDecoder(behaviour, template, sampling, version);
+    }
+    closers.push(() => decoder.close());
+    const service = new PolicyService(decoder, { maxBatch: pipeline.rollout.maxGenerationBatch });
     const judge: JudgePort = { judge: (request) => fromAbortable((signal) => pool.judge(request, signal)) };
     const learner = new PpoLearner(
       { policy, reference, critic, policyOptimizer, criticOptimizer },
       { ...ppo, seed, recomputeOldLogp: lag > 0 },
       (v) => {
         version = v;
-        if (behaviour !== policy) behaviour.setWeights(policy.exportWeights());
-        service.setPolicy(behaviour, v);
+        if (decoder instanceof WorkerDecoder) decoder.setPolicy(policy, v);
+        else {
+          if (behaviour !== policy) behaviour.setWeights(policy.exportWeights());
+          decoder.setPolicy(behaviour, v);
+        }
       },
       version,
     );
@@ -264,6 +281,7 @@ export async function train(options: TrainOptions): Promise<TrainSummary> {
       process.off('SIGTERM', onSignal);
     }
   } finally {
+    for (const close of closers) await close();
     for (const d of disposables.reverse()) d.dispose();
     await pool.close();
   }

@@ -1,9 +1,11 @@
 /**
- * `npm run bench -- pipeline`: how much the reactive pipeline overlaps its stages. One training
- * iteration runs through the real stages (tfjs generation, the sandboxed pool, the PPO learner);
- * then each stage's work of that iteration is replayed alone, in the same run: every generation
- * request, every execution request, and the update. overlap = iteration wall time / (sum of the
- * stages alone); below 1 means execution of some episodes ran while others were generating.
+ * `npm run bench -- pipeline`: how much the reactive pipeline overlaps its stages. A few training
+ * iterations run through the real stages (tfjs generation in its worker thread, the sandboxed
+ * pool, the PPO learner), in the asynchronous setup (`maxPolicyLag` 1: the next iteration's
+ * rollouts run while the current one trains); then each stage's work is replayed alone, in the
+ * same run: every generation request, every execution request, every update. overlap = wall time
+ * per iteration / (sum of the stages alone per iteration); below 1 means stages ran at the same
+ * time.
  *
  * The policy is the shipped warm-start checkpoint when present. Without it, a fresh model of the
  * demo shape does the real generation work (same tokens, same cost) but the answer text is taken
@@ -12,11 +14,11 @@
  */
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Observable, firstValueFrom, forkJoin, lastValueFrom, map, toArray } from 'rxjs';
+import type { Observable} from 'rxjs';
+import { firstValueFrom, forkJoin, lastValueFrom, map, toArray } from 'rxjs';
 import { selectBackend } from '../../src/policy/backend.ts';
 import { Critic } from '../../src/policy/critic.ts';
 import { AdamW } from '../../src/policy/optimizer.ts';
-import { chatTemplateFor } from '../../src/policy/chat.ts';
 import { DEMO_MODEL_CONFIG } from '../../src/policy/demo-config.ts';
 import { createExecutionPool } from '../../src/exec/pool.ts';
 import { extractCode, initialPrompt } from '../../src/exec/feedback.ts';
@@ -25,9 +27,10 @@ import { loadProblems } from '../../src/problems/load.ts';
 import { problemOrder } from '../../src/pipeline/problem-order.ts';
 import { trainingLoop } from '../../src/pipeline/training-loop.ts';
 import type { Episode, Generation } from '../../src/pipeline/episode.ts';
-import type { GenerateRequest, JudgePort, LearnerPort, PolicyPort, UpdateResult } from '../../src/pipeline/ports.ts';
+import type { GenerateRequest, JudgePort, LearnerPort, PolicyPort } from '../../src/pipeline/ports.ts';
 import { fromAbortable } from '../../src/pipeline/from-abortable.ts';
 import { PolicyService } from '../../src/runtime/policy-service.ts';
+import { WorkerDecoder } from '../../src/runtime/worker-decoder.ts';
 import { PpoLearner } from '../../src/runtime/ppo-learner.ts';
 import { feedbackPolicy } from '../../src/runtime/feedback-policy.ts';
 import { loadPolicy } from '../../src/runtime/load-policy.ts';
@@ -36,6 +39,7 @@ import type { Problem } from '../../src/problems/problem.ts';
 import type { BenchOptions, BenchResult } from './run.ts';
 
 const EPISODES = 16;
+const ITERATIONS = 3;
 
 /** Wraps the real policy: the model generates (real cost); without a trained checkpoint the text is a known solution. */
 function scriptedText(service: PolicyService, problems: Map<string, Problem>, scripted: boolean): PolicyPort {
@@ -75,15 +79,17 @@ export async function benchPipeline(options: BenchOptions): Promise<BenchResult>
   const critic = new Critic(policy, { seed: 1 });
   const policyOptimizer = new AdamW(policy.getWeights(), { lr: 1e-5, weightDecay: 0.1 });
   const criticOptimizer = new AdamW(critic.getWeights(), { lr: 1e-5, weightDecay: 0.1 });
-  const template = chatTemplateFor(loaded.tokenizer);
-  const service = new PolicyService(policy, { template, sampling: { temperature: 1, topP: 1, maxNewTokens: 96 }, maxBatch: EPISODES }, 0);
-  const learner = new PpoLearner({ policy, reference, critic, policyOptimizer, criticOptimizer }, { minibatches: 2, microBatch: 8 }, () => undefined);
+  const sampling = { temperature: 1, topP: 1, maxNewTokens: 96 };
+  const decoder = await WorkerDecoder.start(policy, loaded.tokenizer, sampling, { backend: backend.backend, version: 0 });
+  const service = new PolicyService(decoder, { maxBatch: EPISODES });
+  const learner = new PpoLearner({ policy, reference, critic, policyOptimizer, criticOptimizer }, { minibatches: 2, microBatch: 8, recomputeOldLogp: true }, (v) =>
+    decoder.setPolicy(policy, v),
+  );
   try {
     // Record every request of the iteration, to replay each stage alone afterwards.
     const generations: GenerateRequest[] = [];
     const executions: JudgeRequest[] = [];
-    let updateMs = 0;
-    let batch: readonly Episode[] = [];
+    const batches: (readonly Episode[])[] = [];
     const policyPort = scriptedText(service, byId, scripted);
     const recordingPolicy: PolicyPort = {
       generate: (r) => {
@@ -99,27 +105,18 @@ export async function benchPipeline(options: BenchOptions): Promise<BenchResult>
       },
     };
     const timedLearner: LearnerPort = {
-      update: (episodes) =>
-        new Observable<UpdateResult>((subscriber) => {
-          batch = episodes;
-          const t0 = performance.now();
-          return learner.update(episodes).subscribe({
-            next: (u) => {
-              updateMs = performance.now() - t0;
-              subscriber.next(u);
-            },
-            error: (e: unknown) => subscriber.error(e),
-            complete: () => subscriber.complete(),
-          });
-        }),
+      update: (episodes) => {
+        batches.push(episodes);
+        return learner.update(episodes);
+      },
     };
     const order = problemOrder(problems, { seed: 1 });
     // Seeds carry the problem id so the scripted text can find its solutions.
     const seeded: PolicyPort = {
       generate: (r) => {
-        const draw = /^(it\d+-ep\d+)/.exec(r.seed)?.[1];
-        const index = draw === undefined ? 0 : Number(draw.slice(draw.indexOf('-ep') + 3));
-        return recordingPolicy.generate({ ...r, seed: `${r.seed} problem=${order.at(index).problem.id}` });
+        const m = /^it(\d+)-ep(\d+)/.exec(r.seed);
+        const cursor = m === null ? 0 : Number(m[1]) * EPISODES + Number(m[2]);
+        return recordingPolicy.generate({ ...r, seed: `${r.seed} problem=${order.at(cursor).problem.id}` });
       },
     };
     const rollout = {
@@ -131,23 +128,29 @@ export async function benchPipeline(options: BenchOptions): Promise<BenchResult>
     const iteration = await timeIt(() =>
       lastValueFrom(
         trainingLoop(order, { policy: seeded, judge: recordingJudge, learner: timedLearner }, rollout, {
-          iterations: 1,
+          iterations: ITERATIONS,
           episodesPerIteration: EPISODES,
-          concurrency: EPISODES,
+          concurrency: 2 * EPISODES,
+          maxPolicyLag: 1,
         }).pipe(toArray()),
       ),
     );
     // Each stage alone, on the same work.
     const gen = await timeIt(() => firstValueFrom(forkJoin(generations.map((r) => service.generate(r)))));
     const exec = await timeIt(() => Promise.all(executions.map((r) => pool.judge(r))));
+    const update = await timeIt(async () => {
+      for (const b of batches) await lastValueFrom(learner.update(b));
+    });
+    const updateMs = update.ms;
     const stagesMs = gen.ms + exec.ms + updateMs;
     const ratio = iteration.ms / stagesMs;
-    const solved = batch.filter((e) => e.solved).length;
+    const solved = batches.flat().filter((e) => e.solved).length;
     const results: JudgeResult[] = exec.value;
     const metrics = {
       backend: backend.backend,
       policy: scripted ? 'fresh demo model, scripted answer text' : 'warm-start checkpoint',
-      episodes: EPISODES,
+      iterations: ITERATIONS,
+      episodes: EPISODES * ITERATIONS,
       turns: generations.length,
       executions: results.length,
       solved,
@@ -161,12 +164,13 @@ export async function benchPipeline(options: BenchOptions): Promise<BenchResult>
       name: 'pipeline',
       metrics,
       summary: [
-        `backend ${backend.backend}; policy: ${metrics.policy}; ${EPISODES} episodes, ${generations.length} turns, ${results.length} executions`,
-        `iteration ${metrics.iterationMs} ms; alone: generation ${metrics.generationAloneMs} ms + execution ${metrics.executionAloneMs} ms + update ${metrics.updateMs} ms = ${Math.round(stagesMs)} ms`,
-        `overlap ratio ${ratio.toFixed(3)} (iteration / sum of stages alone; target ≤ 0.8)`,
+        `backend ${backend.backend}; policy: ${metrics.policy}; ${ITERATIONS} iterations × ${EPISODES} episodes, max policy lag 1, decoding in a worker; ${generations.length} turns, ${results.length} executions, ${solved} solved`,
+        `run ${metrics.iterationMs} ms; alone: generation ${metrics.generationAloneMs} ms + execution ${metrics.executionAloneMs} ms + updates ${metrics.updateMs} ms = ${Math.round(stagesMs)} ms`,
+        `overlap ratio ${ratio.toFixed(3)} (wall time / sum of stages alone; target ≤ 0.8)`,
       ],
     };
   } finally {
+    await decoder.close();
     for (const d of [policy, reference, critic, policyOptimizer, criticOptimizer]) d.dispose();
     await pool.close();
   }
