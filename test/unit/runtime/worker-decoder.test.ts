@@ -1,0 +1,47 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { useBackend } from '../../../src/policy/backend.ts';
+import { LlamaModel } from '../../../src/policy/model.ts';
+import { ByteTokenizer } from '../../../src/policy/tokenizer-byte.ts';
+import { chatTemplateFor } from '../../../src/policy/chat.ts';
+import { LocalDecoder } from '../../../src/runtime/turn-decoder.ts';
+import { WorkerDecoder } from '../../../src/runtime/worker-decoder.ts';
+import type { GenerateRequest } from '../../../src/pipeline/ports.ts';
+
+const config = {
+  vocabSize: 261, dModel: 32, nLayers: 2, nHeads: 2, nKvHeads: 2, headDim: 16, ffnDim: 64,
+  ropeTheta: 10000, rmsNormEps: 1e-5, tieEmbeddings: true, maxContext: 256,
+};
+const sampling = { temperature: 1, topP: 1, maxNewTokens: 12 };
+const requests: GenerateRequest[] = [
+  { dialog: [{ role: 'user', content: 'print the sum' }], seed: 'a' },
+  { dialog: [{ role: 'user', content: 'reverse the words of a longer line' }], seed: 'b' },
+];
+
+test('the generation worker samples the same turns as the main thread, and takes new weights', async () => {
+  await useBackend('wasm');
+  const model = new LlamaModel(config, { seed: 5 });
+  const tokenizer = new ByteTokenizer();
+  const local = new LocalDecoder(model, chatTemplateFor(tokenizer), sampling, 0);
+  const worker = await WorkerDecoder.start(model, tokenizer, sampling, { backend: 'wasm', version: 0 });
+  try {
+    const here = await local.decode(requests);
+    const there = await worker.decode(requests);
+    assert.deepEqual(there.map((t) => Array.from(t.responseIds)), here.map((t) => Array.from(t.responseIds)));
+    assert.deepEqual(there.map((t) => t.text), here.map((t) => t.text));
+    for (const [i, t] of there.entries()) {
+      const h = here[i]!;
+      t.logprobs.forEach((lp, k) => assert.ok(Math.abs(lp - h.logprobs[k]!) < 1e-5));
+    }
+    const other = new LlamaModel(config, { seed: 6 });
+    worker.setPolicy(other, 7);
+    local.setPolicy(other, 7);
+    const [a, b] = [await worker.decode(requests), await local.decode(requests)];
+    assert.deepEqual(a.map((t) => t.policyVersion), [7, 7]);
+    assert.deepEqual(a.map((t) => Array.from(t.responseIds)), b.map((t) => Array.from(t.responseIds)));
+    other.dispose();
+  } finally {
+    await worker.close();
+    model.dispose();
+  }
+});
