@@ -1,25 +1,13 @@
 /** `rlef sft`: the supervised warm start (reference solutions and repair traces with real feedback). */
 import { resolve } from 'node:path';
-import { type Command, InvalidArgumentError, Option } from 'commander';
+import { type Command, Option } from 'commander';
+import { positiveInt, int } from './option-parsers.ts';
 import type { BackendPreference } from '../../src/policy/backend.ts';
 import { REPO_ROOT } from '../../src/runtime/load-pipeline.ts';
 import type { SftPipelineConfig } from '../../src/runtime/sft-config.ts';
-import { runSft } from '../../src/runtime/sft-run.ts';
 import { UsageError } from '../../src/runtime/errors.ts';
 
 const DEFAULT_SFT_PIPELINE = resolve(REPO_ROOT, 'pipelines', 'sft-warmstart.ts');
-
-function positiveInt(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('expected a positive integer');
-  return n;
-}
-
-function int(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n)) throw new InvalidArgumentError('expected an integer');
-  return n;
-}
 
 async function loadSftPipeline(file: string): Promise<SftPipelineConfig> {
   const path = resolve(file);
@@ -46,6 +34,8 @@ export function registerSft(program: Command): void {
     .option('--no-tui', 'plain progress lines (the only output this command has)')
     .action(async (opts: { pipeline: string; out?: string; steps?: number; seed?: number; resume: boolean; backend: BackendPreference; tui: boolean }) => {
       const pipeline = await loadSftPipeline(opts.pipeline);
+      // Loaded on use: tfjs and the pool are heavy, and the other commands must not pay for them.
+      const { runSft } = await import('../../src/runtime/sft-run.ts');
       const summary = await runSft({
         pipeline,
         root: REPO_ROOT,
