@@ -22,6 +22,7 @@ import type { LearnerPort, TurnStats, UpdateMetrics, UpdateResult } from '../pip
 import { fromAbortable } from '../pipeline/from-abortable.ts';
 import { hasSandboxError } from '../pipeline/rollout-episode.ts';
 import { trainingSequences, type TrainingSequence } from './training-sequences.ts';
+import { mulberry32, shuffle } from './shuffle.ts';
 
 export interface PpoOptions {
   /** Passes over each batch (default 1). */
@@ -311,25 +312,4 @@ function key(episode: number, turn: number): string {
 
 function zeroMetrics(ms: number): UpdateMetrics {
   return { policyLoss: 0, valueLoss: 0, entropy: 0, kl: 0, clipFraction: 0, updates: 0, ms };
-}
-
-function shuffle<T>(items: readonly T[], random: () => number): T[] {
-  const out = [...items];
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [out[i], out[j]] = [out[j]!, out[i]!];
-  }
-  return out;
-}
-
-/** A small seeded PRNG (deterministic minibatch order). */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

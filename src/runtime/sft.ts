@@ -7,7 +7,8 @@ import * as tf from '@tensorflow/tfjs';
 import type { LlamaModel } from '../policy/model.ts';
 import type { AdamW } from '../policy/optimizer.ts';
 import { scoringBatch, tokenLogProbs } from '../policy/score.ts';
-import { mulberry32, shuffle, type SftSequence } from './sft-data.ts';
+import type { SftSequence } from './sft-data.ts';
+import { mulberry32, shuffle } from './shuffle.ts';
 
 /** What one SFT step did. */
 export interface SftStepResult {
