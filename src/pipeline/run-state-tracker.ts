@@ -4,6 +4,7 @@
  * and the UI, the JSONL metrics file and `--json` all read the same numbers.
  */
 import type { Episode } from './episode.ts';
+import { turnScore } from '../rl/turn-rewards.ts';
 import type { LoopEvent } from './training-loop.ts';
 import type { EpisodeSummary, IterationMetrics, RunState, RunStatus, StageStats } from './run-state.ts';
 
@@ -50,6 +51,8 @@ export class RunStateTracker {
   private inFlight = 0;
   /** Episodes finished per iteration (0-based index), for the progress bar of the current one. */
   private readonly finishedIn = new Map<number, number>();
+  /** Stage counters the loop events tell (the runtime adds what only the pool and generator know). */
+  private readonly counted = { execMs: 0, sandboxErrors: 0, trainMs: 0, finished: 0, trained: 0 };
   private iterationsFinishedHere = 0;
   private nextUnfinished: number;
   private readonly resumedAt: number;
@@ -92,6 +95,12 @@ export class RunStateTracker {
     return this.state;
   }
 
+  /** Execution and training time, sandbox faults, and episodes waiting for the learner, so far. */
+  get counters(): { readonly execMs: number; readonly sandboxErrors: number; readonly trainMs: number; readonly waitingForUpdate: number } {
+    const c = this.counted;
+    return { execMs: c.execMs, sandboxErrors: c.sandboxErrors, trainMs: c.trainMs, waitingForUpdate: c.finished - c.trained };
+  }
+
   /** Sets the status line. */
   status(status: RunStatus, message: string, now: number): RunState {
     this.state = { ...this.state, status, message, progress: this.timed(this.state.progress, now) };
@@ -116,12 +125,20 @@ export class RunStateTracker {
       progress = { ...progress, iteration, episodesDone: this.finishedIn.get(iteration - 1) ?? 0 };
     } else if (event.type === 'episode') {
       this.inFlight = Math.max(0, this.inFlight - 1);
+      this.counted.finished++;
+      for (const t of event.episode.turns) {
+        this.counted.execMs += t.execMs;
+        if (t.verdict === 'sandbox_error') this.counted.sandboxErrors++;
+      }
+      if (event.episode.finalVerdict === 'sandbox_error') this.counted.sandboxErrors++;
       const done = (this.finishedIn.get(event.episode.iteration) ?? 0) + 1;
       this.finishedIn.set(event.episode.iteration, done);
       // The bar shows the iteration being collected (progress.iteration is 1-based).
       progress = { ...progress, episodesDone: this.finishedIn.get(progress.iteration - 1) ?? 0 };
       recent = [summarize(event.episode), ...recent].slice(0, this.recentLimit);
     } else {
+      this.counted.trainMs += event.update.metrics.ms;
+      this.counted.trained += event.batch.length;
       finished = this.applyUpdate(event.batch, event.update, now);
     }
     this.state = {
@@ -243,7 +260,8 @@ function summarize(episode: Episode): EpisodeSummary {
     problemId: episode.draw.problem.id,
     iteration: episode.iteration,
     solved: episode.solved,
-    reward: episode.solved ? 1 : -1,
+    // The environment's reward (RLEF.md §2 without the KL term, which only the learner knows).
+    reward: episode.turns.reduce((sum, t, i) => sum + turnScore(i === episode.turns.length - 1, episode.solved, t.code !== null), 0),
     turns: episode.turns.map((t) => ({ code: t.code, verdict: t.verdict, feedback: t.feedback })),
   };
 }

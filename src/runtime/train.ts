@@ -240,7 +240,7 @@ export async function train(options: TrainOptions): Promise<TrainSummary> {
     );
     const metricsFile = join(runDir, 'metrics.jsonl');
     const sampler = interval(1000)
-      .pipe(map(() => tracker.stages(stageStats(service, pool, tracker.current), Date.now())))
+      .pipe(map(() => tracker.stages(stageStats(service, pool, tracker), Date.now())))
       .subscribe((s) => state$.next(s));
     state$.next(tracker.status('running', `training ${pipeline.name}`, Date.now()));
     const iterationsBefore = tracker.current.history.length;
@@ -287,14 +287,16 @@ export async function train(options: TrainOptions): Promise<TrainSummary> {
   }
 }
 
-function stageStats(service: PolicyService, pool: { stats(): { running: number; queued: number; completed: number } }, state: RunState): RunState['stages'] {
+function stageStats(service: PolicyService, pool: { stats(): { running: number; queued: number; completed: number } }, tracker: RunStateTracker): RunState['stages'] {
+  const state = tracker.current;
+  const c = tracker.counters;
   const elapsed = Math.max(1, state.progress.elapsedMs);
   const p = pool.stats();
   return {
     generation: { tokensPerSec: (service.stats.tokens * 1000) / elapsed, busyMs: service.stats.busyMs, tokens: service.stats.tokens },
-    execution: { runsPerSec: (p.completed * 1000) / elapsed, busyMs: 0, running: p.running, queued: p.queued, sandboxErrors: 0 },
-    training: { busyMs: 0, updates: state.history.length },
-    queues: { generate: service.stats.queued, execute: p.queued, batcher: 0 },
+    execution: { runsPerSec: (p.completed * 1000) / elapsed, busyMs: c.execMs, running: p.running, queued: p.queued, sandboxErrors: c.sandboxErrors },
+    training: { busyMs: c.trainMs, updates: state.history.length },
+    queues: { generate: service.stats.queued, execute: p.queued, batcher: c.waitingForUpdate },
   };
 }
 

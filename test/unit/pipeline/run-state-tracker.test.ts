@@ -53,5 +53,9 @@ test('an iteration finishes when all its episodes were trained on, with solve ra
   assert.equal(state.progress.inFlight, 0);
   assert.equal(state.progress.episodesDone, 4);
   assert.equal(state.recent[0]?.episodeId, 'd');
+  // d: an invalid non-final turn (−0.2), then a final answer that is not solved (−1)
+  assert.equal(state.recent[0]?.reward, -1.2);
+  assert.equal(state.recent.find((e) => e.episodeId === 'b')?.reward, 1);
+  assert.deepEqual(tracker.counters, { execMs: 8, sandboxErrors: 0, trainMs: 5, waitingForUpdate: 0 });
   assert.equal(state.progress.etaMs, 110);
 });
