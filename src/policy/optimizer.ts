@@ -60,6 +60,17 @@ export function learningRate(peak: number, schedule: Schedule | undefined, step:
   return floor + (peak - floor) * shape;
 }
 
+/** Gradients summed over the micro-batches of one step so far, and their losses. */
+interface Accumulated {
+  grads: Record<string, tf.Tensor>;
+  loss: number;
+}
+
+/** Resolves on the next macrotask: pending I/O callbacks and messages run first. */
+export function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
 export class AdamW {
   private readonly params: Map<string, tf.Variable>;
   private readonly byTfName = new Map<string, string>();
@@ -92,25 +103,53 @@ export class AdamW {
    */
   update(loss: (() => tf.Scalar) | readonly (() => tf.Scalar)[]): StepResult {
     const fns = typeof loss === 'function' ? [loss] : loss;
-    const vars = [...this.params.values()];
-    let acc: Record<string, tf.Tensor> = {};
-    let lossTotal = 0;
-    for (const f of fns) {
-      const previous = acc;
-      acc = tf.tidy(() => {
-        const { value, grads } = tf.variableGrads(f, vars);
-        lossTotal += value.dataSync()[0] ?? NaN;
-        const next: Record<string, tf.Tensor> = {};
-        for (const [tfName, g] of Object.entries(grads)) {
-          const name = this.byTfName.get(tfName);
-          if (name === undefined) continue;
-          const before = previous[name];
-          next[name] = before === undefined ? g : tf.add(before, g);
-        }
-        return next;
-      });
-      tf.dispose(Object.values(previous));
+    const sums: Accumulated = { grads: {}, loss: 0 };
+    for (const f of fns) this.accumulate(sums, f);
+    return this.apply(sums);
+  }
+
+  /**
+   * {@link update}, handing the event loop a turn (a macrotask) before each micro-batch and before
+   * the weight update, so that a learner sharing its thread with the pipeline does not stall the
+   * I/O, the execution pool and the generation worker for the whole step. Same arithmetic, same
+   * result as `update`.
+   */
+  async updateYielding(losses: readonly (() => tf.Scalar)[], pause: () => Promise<void> = yieldToEventLoop): Promise<StepResult> {
+    const sums: Accumulated = { grads: {}, loss: 0 };
+    try {
+      for (const f of losses) {
+        await pause();
+        this.accumulate(sums, f);
+      }
+      await pause();
+    } catch (error) {
+      tf.dispose(Object.values(sums.grads));
+      throw error;
     }
+    return this.apply(sums);
+  }
+
+  /** Adds the gradients of `f` (and its value) to `sums`. */
+  private accumulate(sums: Accumulated, f: () => tf.Scalar): void {
+    const previous = sums.grads;
+    sums.grads = tf.tidy(() => {
+      const { value, grads } = tf.variableGrads(f, [...this.params.values()]);
+      sums.loss += value.dataSync()[0] ?? NaN;
+      const next: Record<string, tf.Tensor> = {};
+      for (const [tfName, g] of Object.entries(grads)) {
+        const name = this.byTfName.get(tfName);
+        if (name === undefined) continue;
+        const before = previous[name];
+        next[name] = before === undefined ? g : tf.add(before, g);
+      }
+      return next;
+    });
+    tf.dispose(Object.values(previous));
+  }
+
+  /** One AdamW step from accumulated gradients (disposed here). */
+  private apply(sums: Accumulated): StepResult {
+    const acc = sums.grads;
     this.t++;
     const lr = learningRate(this.options.lr, this.options.schedule, this.t);
     const gradNorm = tf.tidy(() => {
@@ -138,7 +177,7 @@ export class AdamW {
       }
     });
     tf.dispose(Object.values(acc));
-    return { loss: lossTotal, gradNorm, lr };
+    return { loss: sums.loss, gradNorm, lr };
   }
 
   /** A copy of the state as plain arrays. */

@@ -9,7 +9,7 @@ import type { Observable } from 'rxjs';
 import type { LlamaModel } from '../policy/model.ts';
 import type { Critic } from '../policy/critic.ts';
 import { valueBatch } from '../policy/critic.ts';
-import type { AdamW } from '../policy/optimizer.ts';
+import { yieldToEventLoop, type AdamW } from '../policy/optimizer.ts';
 import { score, scoringBatch, tokenLogProbs } from '../policy/score.ts';
 import { buildPpoBatch, type PpoBatch } from '../rl/ppo-batch.ts';
 import type { EpisodeTurns } from '../rl/episode-turns.ts';
@@ -133,8 +133,8 @@ export class PpoLearner implements LearnerPort {
       const size = Math.ceil(shuffled.length / Math.max(1, this.options.minibatches));
       for (let start = 0; start < shuffled.length; start += size) {
         const minibatch = shuffled.slice(start, start + size);
-        const p = this.policyStep(minibatch, batch, ppo, turnIndex, oldLogp);
-        const v = this.criticStep(minibatch, ppo, turnIndex);
+        const p = await this.policyStep(minibatch, batch, ppo, turnIndex, oldLogp);
+        const v = await this.criticStep(minibatch, ppo, turnIndex);
         sums.policyLoss += p.loss;
         sums.entropy += p.entropy;
         sums.clip += p.clipFraction;
@@ -175,13 +175,13 @@ export class PpoLearner implements LearnerPort {
   }
 
   /** One AdamW step of the policy on a minibatch; returns its loss and metrics. */
-  private policyStep(
+  private async policyStep(
     minibatch: readonly TrainingSequence[],
     batch: readonly Episode[],
     ppo: PpoBatch,
     turnIndex: ReadonlyMap<string, number>,
     oldLogp: ReadonlyMap<string, Float32Array> | null,
-  ): { loss: number; entropy: number; clipFraction: number } {
+  ): Promise<{ loss: number; entropy: number; clipFraction: number }> {
     const micro = this.micro(minibatch);
     const total = minibatch.reduce((n, s) => n + s.slots.reduce((m, x) => m + x.end - x.start, 0), 0);
     const kept: tf.Tensor[] = [];
@@ -228,7 +228,12 @@ export class PpoLearner implements LearnerPort {
       kept.push(tf.keep(tf.stack([tf.mul(loss, share), tf.mul(entropy, share), tf.mul(clipped, share)])));
       return tf.mul<tf.Scalar>(loss, share);
     });
-    this.parts.policyOptimizer.update(losses);
+    try {
+      await this.parts.policyOptimizer.updateYielding(losses);
+    } catch (error) {
+      tf.dispose(kept);
+      throw error;
+    }
     const values = kept.map((t) => t.dataSync());
     tf.dispose(kept);
     const sum = (i: number): number => values.reduce((s, v) => s + (v[i] ?? 0), 0);
@@ -236,7 +241,7 @@ export class PpoLearner implements LearnerPort {
   }
 
   /** One AdamW step of the critic on a minibatch; returns its value loss. */
-  private criticStep(minibatch: readonly TrainingSequence[], ppo: PpoBatch, turnIndex: ReadonlyMap<string, number>): number {
+  private async criticStep(minibatch: readonly TrainingSequence[], ppo: PpoBatch, turnIndex: ReadonlyMap<string, number>): Promise<number> {
     const micro = this.micro(minibatch);
     const total = minibatch.reduce((n, s) => n + s.slots.length, 0);
     const losses = micro.map((seqs) => () => {
@@ -257,7 +262,7 @@ export class PpoLearner implements LearnerPort {
       );
       return tf.mul<tf.Scalar>(loss, idx.length / Math.max(1, total));
     });
-    return this.parts.criticOptimizer.update(losses).loss;
+    return (await this.parts.criticOptimizer.updateYielding(losses)).loss;
   }
 
   /** Micro-batches of similar lengths within the row and token budgets. */
@@ -280,6 +285,7 @@ export class PpoLearner implements LearnerPort {
   private async perTurnLogp(model: LlamaModel, sequences: readonly TrainingSequence[]): Promise<Map<string, Float32Array>> {
     const out = new Map<string, Float32Array>();
     for (const part of this.micro(sequences)) {
+      await yieldToEventLoop();
       const scores = await score(
         model,
         part.map((s) => Array.from(s.ids)),
@@ -296,6 +302,7 @@ export class PpoLearner implements LearnerPort {
   private async perTurnValues(sequences: readonly TrainingSequence[]): Promise<Map<string, number>> {
     const out = new Map<string, number>();
     for (const part of this.micro(sequences)) {
+      await yieldToEventLoop();
       const v = await this.parts.critic.values(
         part.map((s) => Array.from(s.ids)),
         part.map((s) => s.slots.map((slot) => slot.start - 1)),

@@ -99,3 +99,48 @@ test('an exported optimizer state resumes training bit for bit', async () => {
   optB.dispose();
   tf.dispose([a, b]);
 });
+
+test('updateYielding gives the update bit for bit, lets the event loop run between micro-batches and leaks nothing', async () => {
+  await on('wasm');
+  const init = Float32Array.from([0.3, -0.1, 0.7, 0.2]);
+  const a = tf.variable(tf.tensor2d(init, [2, 2]), true, 'yield-a');
+  const b = tf.variable(tf.tensor2d(init, [2, 2]), true, 'yield-b');
+  const parts = (v: tf.Variable): (() => tf.Scalar)[] => [
+    () => tf.sum(tf.square(v)),
+    () => tf.sum(tf.mul(v, tf.tensor2d([[1, -2], [3, 0.5]]))),
+    () => tf.mul(tf.sum(tf.abs(v)), 0.25),
+  ];
+  const options = { lr: 0.02, weightDecay: 0.1, maxGradNorm: 0.8 };
+  const optA = new AdamW(new Map([['w', a]]), options);
+  const optB = new AdamW(new Map([['w', b]]), options);
+  try {
+    for (let k = 0; k < 3; k++) {
+      const sync = optA.update(parts(a));
+      let pauses = 0;
+      const before = tf.memory().numTensors;
+      const asyncResult = await optB.updateYielding(parts(b), async () => {
+        pauses++;
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      });
+      assert.equal(tf.memory().numTensors, before, 'no tensor leaked by the yielding update');
+      assert.equal(pauses, 4, 'one pause before each of 3 micro-batches and one before the weight update');
+      assert.equal(asyncResult.loss, sync.loss);
+      assert.equal(asyncResult.gradNorm, sync.gradNorm);
+    }
+    assert.deepEqual(b.dataSync(), a.dataSync());
+    // A failing micro-batch rejects and keeps nothing of the gradients summed so far.
+    const before = tf.memory().numTensors;
+    await assert.rejects(
+      optB.updateYielding([parts(b)[0]!, () => {
+        throw new Error('micro-batch failed');
+      }]),
+      /micro-batch failed/,
+    );
+    assert.equal(tf.memory().numTensors, before);
+    assert.equal(optB.step, 3, 'a failed update is not a step');
+  } finally {
+    optA.dispose();
+    optB.dispose();
+    tf.dispose([a, b]);
+  }
+});
