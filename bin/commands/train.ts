@@ -1,4 +1,6 @@
 /** `rlef train`: run (or resume) an RLEF training pipeline. */
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { type Command, Option } from 'commander';
 import { positiveInt, int } from './option-parsers.ts';
 import { DEFAULT_PIPELINE, REPO_ROOT, loadPipeline } from '../../src/runtime/load-pipeline.ts';
@@ -19,7 +21,8 @@ export function registerTrain(program: Command): void {
     )
     .option('--no-tui', 'plain progress lines instead of the live terminal UI')
     .option('--json', 'one JSON metrics object per iteration on stdout', false)
-    .action(async (opts: { pipeline: string; out?: string; iterations?: number; episodes?: number; resume: boolean; seed: number; backend: BackendPreference; tui: boolean; json: boolean }) => {
+    .option('--no-eval', "skip the held-out evaluation at the end (the pipeline's evaluation block)")
+    .action(async (opts: { pipeline: string; out?: string; iterations?: number; episodes?: number; resume: boolean; seed: number; backend: BackendPreference; tui: boolean; json: boolean; eval: boolean }) => {
       // Loaded on use: tfjs and the pool are heavy, and the other commands must not pay for them.
       const { train } = await import('../../src/runtime/train.ts');
       const pipeline = await loadPipeline(opts.pipeline);
@@ -37,5 +40,25 @@ export function registerTrain(program: Command): void {
         stderr: process.stderr,
       });
       process.stderr.write(`[run] ${summary.runDir}: ${summary.nextIteration} iterations done${summary.stoppedEarly ? ' (stopped early; --resume continues)' : ''}\n`);
+      if (!opts.eval || summary.stoppedEarly || pipeline.evaluation === undefined || pipeline.data.heldout === undefined) return;
+      if (summary.finalCheckpoint === null) {
+        process.stderr.write('[eval] no checkpoint was written: nothing to evaluate\n');
+        return;
+      }
+      const { evaluateHeldout, formatHeldoutComparison } = await import('../../src/runtime/heldout-eval.ts');
+      const comparison = await evaluateHeldout({
+        pipeline,
+        root: REPO_ROOT,
+        runDir: summary.runDir,
+        startCheckpoint: summary.startCheckpoint,
+        finalCheckpoint: summary.finalCheckpoint,
+        finalLabel: `trained (${summary.nextIteration} iterations of ${pipeline.name})`,
+        seed: opts.seed,
+        backend: opts.backend,
+        log: (line) => void process.stderr.write(`${line}\n`),
+      });
+      const table = formatHeldoutComparison(comparison);
+      await writeFile(join(summary.runDir, 'heldout.txt'), table);
+      process.stdout.write(`\n${table}`);
     });
 }

@@ -59,6 +59,10 @@ export interface TrainSummary {
   readonly nextIteration: number;
   readonly history: readonly IterationMetrics[];
   readonly stoppedEarly: boolean;
+  /** The folder the policy was loaded from, or null when the run began from a fresh model. */
+  readonly startCheckpoint: string | null;
+  /** The newest checkpoint of the run (null if none was written). */
+  readonly finalCheckpoint: string | null;
 }
 
 /** Runs (or resumes) a training run; resolves when it has ended and everything is released. */
@@ -267,6 +271,8 @@ export async function train(options: TrainOptions): Promise<TrainSummary> {
         nextIteration,
         history: tracker.current.history,
         stoppedEarly: stopping && nextIteration < iterations,
+        startCheckpoint: loaded.source.startsWith('fresh') ? null : loaded.source,
+        finalCheckpoint: await latestRunCheckpoint(runDir),
       };
     } catch (error) {
       state$.next(tracker.status('failed', error instanceof Error ? error.message : String(error), Date.now()));

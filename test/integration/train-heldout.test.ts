@@ -1,0 +1,81 @@
+/**
+ * `rlef train` ends with the pipeline's held-out evaluation: the start checkpoint and the trained
+ * policy played with the same settings, one comparison table on stdout (and heldout.txt), each
+ * evaluation an ordinary eval run in the run directory; a second run from the same checkpoint
+ * reuses the start policy's cached evaluation.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile, access } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { REPO_ROOT } from '../../src/runtime/load-pipeline.ts';
+
+const TINY = join(REPO_ROOT, 'test', 'fixtures', 'pipelines', 'tiny-rlef.ts');
+
+function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'rlef'), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, stdout, stderr })));
+}
+
+const exists = (path: string): Promise<boolean> => access(path).then(() => true, () => false);
+
+test('a training run ends with a held-out comparison of its start and trained policies', async () => {
+  const base = await mkdtemp(join(tmpdir(), 'rlef-heldout-'));
+  try {
+    // A checkpoint to start from: a short run of the tiny pipeline (which has no held-out data).
+    const first = await run(['train', '--pipeline', TINY, '--out', join(base, 'first'), '--no-tui', '--backend', 'wasm']);
+    assert.equal(first.code, 0, first.stderr);
+    assert.doesNotMatch(first.stdout, /held-out evaluation/);
+    const start = join(base, 'first', 'checkpoints', 'iter-000002');
+    assert.ok(await exists(join(start, 'checkpoint.json')));
+    const pipeline = join(base, 'with-heldout.mts');
+    await writeFile(
+      pipeline,
+      [
+        `import tiny from ${JSON.stringify(TINY)};`,
+        `import { definePipeline } from ${JSON.stringify(join(REPO_ROOT, 'src', 'pipeline', 'pipeline-config.ts'))};`,
+        'export default definePipeline({',
+        '  ...tiny,',
+        "  name: 'tiny-heldout',",
+        `  data: { train: 'data/suite/smoke.jsonl', heldout: 'data/suite/smoke.jsonl' },`,
+        `  model: { checkpoint: ${JSON.stringify(start)} },`,
+        '  training: { ...tiny.training, iterations: 1 },',
+        '  evaluation: { rollouts: 1, temperature: 0.2, topP: 0.95, maxTurns: 2, limit: 3 },',
+        '});',
+      ].join('\n'),
+    );
+    const second = await run(['train', '--pipeline', pipeline, '--out', join(base, 'second'), '--no-tui', '--backend', 'wasm']);
+    assert.equal(second.code, 0, second.stderr);
+    assert.match(second.stdout, /held-out evaluation: 3 problems .* up to 2 turns, real feedback, temperature 0\.2/);
+    assert.match(second.stdout, /^start \(.*iter-000002\) +\d\.\d{3} \[/m);
+    assert.match(second.stdout, /^trained \(1 iterations of tiny-heldout\) +\d\.\d{3} \[/m);
+    assert.match(second.stdout, /1@2: [+-]\d+\.\d points over the start policy/);
+    assert.ok(second.stdout.endsWith(`\n${await readFile(join(base, 'second', 'heldout.txt'), 'utf8')}`), 'the table is written to heldout.txt too');
+    for (const dir of ['eval-start', 'eval-final']) {
+      const report = JSON.parse(await readFile(join(base, 'second', dir, 'eval.json'), 'utf8')) as { problems: number; turnLimits: { turnLimit: number }[] };
+      assert.equal(report.problems, 3);
+      assert.equal(report.turnLimits[0]?.turnLimit, 2);
+    }
+    assert.ok(await exists(join(start, 'heldout-eval.json')), 'the start evaluation is cached beside its weights');
+
+    // Same checkpoint, same settings: the start policy is not played again.
+    const third = await run(['train', '--pipeline', pipeline, '--out', join(base, 'third'), '--no-tui', '--backend', 'wasm']);
+    assert.equal(third.code, 0, third.stderr);
+    assert.match(third.stderr, /start policy: reusing .*heldout-eval\.json/);
+    assert.equal(await exists(join(base, 'third', 'eval-start')), false);
+    const startRow = (text: string): string | undefined => text.split('\n').find((l) => l.startsWith('start ('));
+    assert.equal(startRow(third.stdout), startRow(second.stdout));
+    // --no-eval skips it.
+    const fourth = await run(['train', '--pipeline', pipeline, '--out', join(base, 'fourth'), '--no-tui', '--backend', 'wasm', '--no-eval']);
+    assert.equal(fourth.code, 0, fourth.stderr);
+    assert.doesNotMatch(fourth.stdout, /held-out evaluation/);
+  } finally {
+    await rm(base, { recursive: true, force: true });
+  }
+});
