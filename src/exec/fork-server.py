@@ -18,6 +18,7 @@ import os
 import resource
 import select
 import signal
+import _signal
 import struct
 import sys
 import time
@@ -39,6 +40,7 @@ PR_SET_PDEATHSIG, PR_SET_CHILD_SUBREAPER = 1, 36
 CHILD_ENV = {'PATH': '/usr/bin:/bin', 'LANG': 'C.UTF-8', 'PYTHONHASHSEED': '0', 'HOME': '/tmp',
              'OPENBLAS_NUM_THREADS': '1', 'OMP_NUM_THREADS': '1'}
 TMPFS_BYTES = 64 * 1024 * 1024
+SIGPIPE, SIGTERM, SIG_DFL = int(signal.SIGPIPE), int(signal.SIGTERM), int(signal.SIG_DFL)
 EXIT_SETUP_FAILED = 121  # the child could not finish its sandbox setup: a sandbox error
 
 libc = ctypes.CDLL(None, use_errno=True)
@@ -311,6 +313,10 @@ class Server:
             time.sleep(0.0002)
 
     def make_workdir(self):
+        """A fresh, empty work dir for the next run. Runs of one server never overlap, so each
+        gets the same path (created here, removed after the run), which lets HOME be set once in
+        the server's environment instead of in every child. Should a previous one be left over
+        (its removal failed), the run gets a new name and its child sets HOME itself."""
         if self.scratch is None:
             if self.mount_ns:
                 self.scratch = '/tmp'  # our private tmpfs
@@ -318,9 +324,14 @@ class Server:
                 import tempfile
                 self.scratch = tempfile.mkdtemp(prefix='rlef-exec-%d-' % os.getpid())
             os.chmod(self.scratch, 0o711)
-        self.counter += 1
-        path = os.path.join(self.scratch, 'run-%d' % self.counter)
-        os.mkdir(path, 0o700)
+            os.environ['HOME'] = os.path.join(self.scratch, 'work')
+        path = os.path.join(self.scratch, 'work')
+        try:
+            os.mkdir(path, 0o700)
+        except FileExistsError:
+            self.counter += 1
+            path = os.path.join(self.scratch, 'run-%d' % self.counter)
+            os.mkdir(path, 0o700)
         if self.root:
             os.chown(path, self.uid, self.uid)
         return path
@@ -353,9 +364,10 @@ class Server:
             os.dup2(st_w, 3)
         os.closerange(4, 65536)
         st_w = 3
-        # SIGINT and SIGXFSZ are already at their defaults (set in main); the server needs these two.
-        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        # SIGINT and SIGXFSZ are already at their defaults (set in main); the server needs these
+        # two. _signal directly: signal.signal's enum conversions alone copy dozens of pages.
+        _signal.signal(SIGPIPE, SIG_DFL)
+        _signal.signal(SIGTERM, SIG_DFL)
         uid = self.uid
         os.chdir(workdir)
         limit_s = max(1, int(req['timeLimitMs'] / 1000 + 0.999))
@@ -382,7 +394,8 @@ class Server:
         libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
         if os.getppid() != self.pid:
             os._exit(EXIT_SETUP_FAILED)
-        os.environ['HOME'] = workdir  # the rest of the environment is CHILD_ENV already (set in main)
+        if os.environ['HOME'] != workdir:  # the usual work dir's HOME is in the environment already
+            os.environ['HOME'] = workdir
         os.write(st_w, b'ready ')
         run_program(req, st_w)
 
