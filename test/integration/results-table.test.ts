@@ -1,0 +1,35 @@
+/**
+ * pipelines/results-table.ts over real `rlef eval` output: the scripted reference policy solves
+ * every problem at turn 1, the do-nothing policy none, and a condition made of both runs averages
+ * them per problem.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { REPO_ROOT } from '../../src/runtime/load-pipeline.ts';
+
+const run = promisify(execFile);
+
+test('results-table averages runs per problem and reports pass@1 … 1@T with intervals', async () => {
+  const base = await mkdtemp(join(tmpdir(), 'rlef-results-'));
+  try {
+    const evaluate = (policy: string, out: string) =>
+      run(process.execPath, [join(REPO_ROOT, 'bin', 'rlef'), 'eval', '--policy', policy, '--data', join(REPO_ROOT, 'data', 'suite', 'smoke.jsonl'),
+        '--rollouts', '1', '--turns', '3', '--limit', '4', '--metrics', '1@3', '--workers', '1', '--out', out]);
+    await evaluate('scripted:canonical', join(base, 'good'));
+    await evaluate('scripted:none', join(base, 'bad'));
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'pipelines', 'results-table.ts'),
+      `good=${join(base, 'good')}`, `bad=${join(base, 'bad')}`, `both=${join(base, 'good')},${join(base, 'bad')}`], { cwd: REPO_ROOT });
+    const lines = stdout.split('\n');
+    assert.equal(lines[0], '| condition | runs | problems | pass@1 (turn 1) | ≤ 2 turns | 1@3 (≤ 3 turns) |');
+    assert.equal(lines[2], '| good | 1 | 4 | 100.0 [100.0, 100.0] | 100.0 [100.0, 100.0] | 100.0 [100.0, 100.0] |');
+    assert.equal(lines[3], '| bad | 1 | 4 | 0.0 [0.0, 0.0] | 0.0 [0.0, 0.0] | 0.0 [0.0, 0.0] |');
+    assert.equal(lines[4], '| both | 2 | 4 | 50.0 [50.0, 50.0] | 50.0 [50.0, 50.0] | 50.0 [50.0, 50.0] |');
+  } finally {
+    await rm(base, { recursive: true, force: true });
+  }
+});
