@@ -72,7 +72,7 @@ export function registerEval(program: Command): void {
     .option('--rollouts <n>', 'rollouts per problem', positiveInt, 20)
     .option('--temperature <t>', 'sampling temperature', number, 0.2)
     .option('--top-p <p>', 'nucleus sampling mass', number, 0.95)
-    .option('--max-new-tokens <n>', 'token budget per response (default 512 locally, the server\'s default for openai:)', positiveInt)
+    .option('--max-new-tokens <n>', 'token budget per response (default for a local model: 512, or an eighth of its context when less; the server\'s default for openai:)', positiveInt)
     .addOption(new Option('--feedback <mode>', 'feedback between turns').choices([...EVAL_FEEDBACK]).default('real'))
     .addOption(new Option('--metrics <list>', 'metrics to estimate').argParser(metricList).default(parseMetrics(DEFAULT_METRICS), DEFAULT_METRICS))
     .option('--limit <n>', 'only the first N problems', positiveInt)

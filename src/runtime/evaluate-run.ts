@@ -88,6 +88,16 @@ type PolicySpec =
   | { readonly kind: 'openai'; readonly baseUrl: string }
   | { readonly kind: 'local'; readonly dir: string };
 
+/**
+ * The response budget of a local model when none is given: 512 tokens, or an eighth of the
+ * model's context when that is less (at least 64). A budget is room the prompt cannot use: with a
+ * small context (the demo model's 1024 byte tokens) a large one would force the context policy to
+ * replace earlier turns by markers from turn 2 on, which the model never saw in training.
+ */
+export function localDefaultBudget(maxContext: number): number {
+  return Math.min(512, Math.max(64, Math.floor(maxContext / 8)));
+}
+
 /** Parses `--policy`. */
 export function parsePolicySpec(text: string): PolicySpec {
   if (text.startsWith('scripted:')) {
@@ -151,6 +161,7 @@ export async function evaluate(options: EvaluateOptions): Promise<EvalReport> {
     const usage = made.usage?.();
     const report: EvalReport = {
       ...configOf(options),
+      ...(made.maxNewTokens === undefined ? {} : { maxNewTokens: made.maxNewTokens }),
       problems: problems.length,
       outDir,
       startedAt: new Date(started).toISOString(),
@@ -269,6 +280,8 @@ interface MadePolicy {
   readonly policyFor: (problem: Problem) => PolicyPort;
   readonly usage?: () => EvalReport['usage'];
   readonly dispose?: () => void;
+  /** The response budget a local model decodes with (reported in eval.json). */
+  readonly maxNewTokens?: number;
 }
 
 async function makePolicy(spec: PolicySpec, options: EvaluateOptions, log: (line: string) => void): Promise<MadePolicy> {
@@ -297,14 +310,15 @@ async function makePolicy(spec: PolicySpec, options: EvaluateOptions, log: (line
     case 'local': {
       await selectBackend(options.backend ?? 'auto', { log });
       const loaded = await loadPolicy({ checkpoint: spec.dir }, options.root);
-      log(`[policy] ${loaded.source}, context ${loaded.model.config.maxContext}`);
+      const maxNewTokens = options.maxNewTokens ?? localDefaultBudget(loaded.model.config.maxContext);
+      log(`[policy] ${loaded.source}, context ${loaded.model.config.maxContext}, up to ${maxNewTokens} new tokens per response`);
       const decoder = new LocalDecoder(loaded.model, chatTemplateFor(loaded.tokenizer), {
         temperature: options.temperature,
         topP: options.topP,
-        maxNewTokens: options.maxNewTokens ?? 512,
+        maxNewTokens,
       });
       const service = new PolicyService(decoder, { maxBatch: options.concurrency });
-      return { policyFor: () => service, dispose: () => loaded.model.dispose() };
+      return { policyFor: () => service, dispose: () => loaded.model.dispose(), maxNewTokens };
     }
   }
 }
