@@ -30,6 +30,12 @@ for (const backend of BACKENDS) {
         const [a, b] = [cached[r]?.logProbs ?? [], full[r]?.logProbs ?? []];
         a.forEach((x, i) => assert.ok(Math.abs(x - (b[i] ?? NaN)) < 1e-4, `row ${r} token ${i}: ${x} vs ${b[i]}`));
       }
+      // Reading the prompts in slices (down to one position at a time, padding included) changes nothing.
+      for (const prefillChunk of [1, 2, 3]) {
+        const sliced = await noLeaks('sliced prefill', () => generate(model, PROMPTS, { ...options, prefillChunk }));
+        assert.deepEqual(sliced.map((g) => g.tokens), cached.map((g) => g.tokens), `prefill slices of ${prefillChunk}`);
+        sliced.forEach((g, r) => g.logProbs.forEach((x, i) => assert.ok(Math.abs(x - (cached[r]?.logProbs[i] ?? NaN)) < 1e-4, `slices of ${prefillChunk}, row ${r} token ${i}`)));
+      }
       // Left padding must not change a row: each prompt alone gives the same tokens.
       for (let r = 0; r < PROMPTS.length; r++) {
         const [alone] = await generate(model, [PROMPTS[r] ?? []], options);
