@@ -7,10 +7,11 @@
  * per iteration / (sum of the stages alone per iteration); below 1 means stages ran at the same
  * time.
  *
- * The policy is the shipped warm-start checkpoint when present. Without it, a fresh model of the
- * demo shape does the real generation work (same tokens, same cost) but the answer text is taken
- * from the problem's reference or buggy solutions, so that there is code to execute; the summary
- * says which.
+ * The policy is a fresh model of the demo shape: it does the real generation work (same tokens,
+ * same cost) but the answer text is taken from the problem's reference or buggy solutions, so that
+ * there is code to execute, and the workload is the same on every machine. `RLEF_BENCH_POLICY=warmstart`
+ * uses the shipped warm-start checkpoint instead (real answers, longer dialogs; known to exhaust
+ * the wasm heap at the moment, see the README). The summary says which.
  */
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -72,7 +73,8 @@ export async function benchPipeline(options: BenchOptions): Promise<BenchResult>
   const byId = new Map(problems.map((p) => [p.id, p]));
   const pool = await createExecutionPool({ workers: options.workers ?? 1 });
   const warm = join(REPO_ROOT, 'data', 'warmstart');
-  const scripted = !(await access(join(warm, 'checkpoint.json')).then(() => true, () => false));
+  const wantWarm = process.env['RLEF_BENCH_POLICY'] === 'warmstart';
+  const scripted = !(wantWarm && (await access(join(warm, 'checkpoint.json')).then(() => true, () => false)));
   const loaded = await loadPolicy(scripted ? { config: DEMO_MODEL_CONFIG, seed: 1 } : { checkpoint: warm }, REPO_ROOT);
   const policy = loaded.model;
   const reference = policy.clone({ trainable: false });
