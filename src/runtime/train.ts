@@ -7,6 +7,7 @@
  */
 import { access, appendFile, mkdir, readFile, readdir, rename, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
 import { BehaviorSubject, Subject, concatMap, from, interval, map, type Observable } from 'rxjs';
 import { selectBackend, type BackendPreference } from '../policy/backend.ts';
 import { Critic } from '../policy/critic.ts';
@@ -255,7 +256,14 @@ export async function train(options: TrainOptions): Promise<TrainSummary> {
             const { state, finished } = tracker.apply(event, Date.now());
             state$.next(state);
             if (finished !== null) enqueue(() => appendFile(metricsFile, `${JSON.stringify(finished)}\n`));
-            if (event.type === 'update') checkpointNow(stopping);
+            if (event.type === 'update') {
+              checkpointNow(stopping);
+              // Leak hunting: live tensors and bytes on this thread's backend after each update.
+              if (process.env['RLEF_DEBUG'] !== undefined) {
+                const m = tf.memory();
+                log(`[debug] after an update (policy version ${version}): ${m.numTensors} tensors, ${(m.numBytes / 2 ** 20).toFixed(1)} MiB`);
+              }
+            }
           },
           error: fail,
           complete: done,
