@@ -11,6 +11,7 @@
  * Each cell is the mean over problems with a percentile-bootstrap 95% interval over problems
  * (10 000 resamples, seed 0), printed as a Markdown table.
  */
+import { readFile } from 'node:fs/promises';
 import { readTrajectoryRun } from '../src/store/trajectory-reader.ts';
 import { bootstrapCI } from '../src/eval/bootstrap.ts';
 
@@ -40,13 +41,14 @@ interface Outcome {
   readonly solved: boolean;
 }
 
-/** Final rows of every episode in `dirs`, by problem, and the largest turn count seen. */
+/** Final rows of every episode in `dirs`, by problem, and the largest turn limit of the runs (eval.json). */
 async function outcomesByProblem(dirs: readonly string[]): Promise<{ turns: number; byProblem: Map<string, Outcome[]> }> {
   const byProblem = new Map<string, Outcome[]>();
   let turns = 1;
   for (const dir of dirs) {
+    const report = JSON.parse(await readFile(`${dir}/eval.json`, 'utf8')) as { turnLimits: { turnLimit: number }[] };
+    for (const limit of report.turnLimits) turns = Math.max(turns, limit.turnLimit);
     const { rows } = await readTrajectoryRun(`${dir}/trajectories`);
-    for (const row of rows) turns = Math.max(turns, row.numTurns);
     for (const row of rows.filter((r) => r.final)) {
       const list = byProblem.get(row.problemId) ?? [];
       list.push({ turnsUsed: row.numTurns, solved: row.solved });

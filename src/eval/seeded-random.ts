@@ -1,4 +1,4 @@
-/** A small seeded pseudo-random generator (mulberry32), so evaluation statistics are repeatable. */
+/** A small seeded pseudo-random generator (mulberry32): repeatable evaluation statistics, data order and minibatches. */
 
 /** Returns a function giving uniform numbers in [0, 1) from a 32-bit seed. */
 export function seededRandom(seed: number): () => number {

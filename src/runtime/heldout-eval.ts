@@ -10,7 +10,7 @@ import { join, relative, resolve } from 'node:path';
 import { sha256 } from '../policy/checkpoint-io.ts';
 import type { BackendPreference } from '../policy/backend.ts';
 import type { PipelineConfig } from '../pipeline/pipeline-config.ts';
-import type { EvalReport } from '../eval/eval-report.ts';
+import { table, type EvalReport } from '../eval/eval-report.ts';
 import type { MetricSpec } from '../eval/metric-spec.ts';
 import { evaluate } from './evaluate-run.ts';
 
@@ -165,10 +165,4 @@ export function formatHeldoutComparison(comparison: HeldoutComparison): string {
 
 function cell(value: number, lower: number | null, upper: number | null): string {
   return lower === null || upper === null ? value.toFixed(3) : `${value.toFixed(3)} [${lower.toFixed(2)}, ${upper.toFixed(2)}]`;
-}
-
-function table(rows: readonly (readonly string[])[]): string[] {
-  const widths: number[] = [];
-  for (const row of rows) row.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, [...c].length)));
-  return rows.map((row) => row.map((c, i) => (i === row.length - 1 ? c : c + ' '.repeat(widths[i]! - [...c].length))).join('  ').trimEnd());
 }

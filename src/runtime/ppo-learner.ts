@@ -22,7 +22,8 @@ import type { LearnerPort, TurnStats, UpdateMetrics, UpdateResult } from '../pip
 import { fromAbortable } from '../pipeline/from-abortable.ts';
 import { hasSandboxError } from '../pipeline/rollout-episode.ts';
 import { trainingSequences, type TrainingSequence } from './training-sequences.ts';
-import { mulberry32, shuffle } from './shuffle.ts';
+import { seededRandom } from '../eval/seeded-random.ts';
+import { shuffle } from './shuffle.ts';
 
 export interface PpoOptions {
   /** Passes over each batch (default 1). */
@@ -127,7 +128,7 @@ export class PpoLearner implements LearnerPort {
 
     const oldLogp = this.options.recomputeOldLogp ? await this.perTurnLogp(this.parts.policy, sequences) : null;
     const sums = { policyLoss: 0, valueLoss: 0, entropy: 0, clip: 0, steps: 0 };
-    const random = mulberry32(this.options.seed + this.version * 7919);
+    const random = seededRandom(this.options.seed + this.version * 7919);
     for (let epoch = 0; epoch < this.options.epochs; epoch++) {
       const shuffled = shuffle(sequences, random);
       const size = Math.ceil(shuffled.length / Math.max(1, this.options.minibatches));

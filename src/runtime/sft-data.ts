@@ -13,7 +13,8 @@ import { formatFeedback, initialPrompt } from '../exec/feedback.ts';
 import type { Problem } from '../problems/problem.ts';
 import type { ChatMessage, ChatTemplate } from '../policy/chat.ts';
 import { renderDialog } from '../policy/chat.ts';
-import { mulberry32, shuffle } from './shuffle.ts';
+import { seededRandom } from '../eval/seeded-random.ts';
+import { shuffle } from './shuffle.ts';
 
 /** Which kind of supervised dialog an example is. */
 export type SftKind = 'solve' | 'repair';
@@ -151,7 +152,7 @@ export interface SftData {
 export async function buildSftExamples(problems: readonly Problem[], options: SftDataOptions): Promise<SftData> {
   const share = options.repairShare ?? 0.5;
   if (!(share >= 0 && share < 1)) throw new RangeError(`repairShare must lie in [0, 1), got ${share}`);
-  const random = mulberry32(options.seed);
+  const random = seededRandom(options.seed);
   const solvable = problems.filter((p) => p.solutions.length > 0);
   const examples: SftExample[] = solvable.map((problem) => ({
     problemId: problem.id,

@@ -8,7 +8,8 @@ import type { LlamaModel } from '../policy/model.ts';
 import type { AdamW } from '../policy/optimizer.ts';
 import { scoringBatch, tokenLogProbs } from '../policy/score.ts';
 import type { SftSequence } from './sft-data.ts';
-import { mulberry32, shuffle } from './shuffle.ts';
+import { seededRandom } from '../eval/seeded-random.ts';
+import { shuffle } from './shuffle.ts';
 
 /** What one SFT step did. */
 export interface SftStepResult {
@@ -49,7 +50,7 @@ export class SftBatcher {
     while (batch.length === 0 || tokens < this.options.batchTokens) {
       if (this.cursor >= this.order.length) {
         if (this.order.length > 0) this.epoch++;
-        this.order = shuffle(this.sequences, mulberry32(this.options.seed * 7919 + this.epoch));
+        this.order = shuffle(this.sequences, seededRandom(this.options.seed * 7919 + this.epoch));
         this.cursor = 0;
       }
       const seq = this.order[this.cursor++]!;

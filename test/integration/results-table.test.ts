@@ -25,6 +25,9 @@ test('results-table averages runs per problem and reports pass@1 … 1@T with in
     const { stdout } = await run(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'pipelines', 'results-table.ts'),
       `good=${join(base, 'good')}`, `bad=${join(base, 'bad')}`, `both=${join(base, 'good')},${join(base, 'bad')}`], { cwd: REPO_ROOT });
     const lines = stdout.split('\n');
+    // The columns follow the runs' turn limit even when every episode ended at turn 1.
+    const alone = await run(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'pipelines', 'results-table.ts'), `good=${join(base, 'good')}`], { cwd: REPO_ROOT });
+    assert.equal(alone.stdout.split('\n')[2], '| good | 1 | 4 | 100.0 [100.0, 100.0] | 100.0 [100.0, 100.0] | 100.0 [100.0, 100.0] |');
     assert.equal(lines[0], '| condition | runs | problems | pass@1 (turn 1) | ≤ 2 turns | 1@3 (≤ 3 turns) |');
     assert.equal(lines[2], '| good | 1 | 4 | 100.0 [100.0, 100.0] | 100.0 [100.0, 100.0] | 100.0 [100.0, 100.0] |');
     assert.equal(lines[3], '| bad | 1 | 4 | 0.0 [0.0, 0.0] | 0.0 [0.0, 0.0] | 0.0 [0.0, 0.0] |');
