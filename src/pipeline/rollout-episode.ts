@@ -7,7 +7,7 @@
 import type { Observable} from 'rxjs';
 import { EMPTY, concatMap, defer, expand, last, map, of } from 'rxjs';
 import type { JudgeResult, TestOutcome } from '../exec/types.ts';
-import type { Problem, Test } from '../problems/problem.ts';
+import { problemLimits, type Problem, type Test } from '../problems/problem.ts';
 import type { Episode, Generation, Message, ProblemDraw, TurnRecord, TurnVerdict } from './episode.ts';
 import type { JudgePort, PolicyPort } from './ports.ts';
 
@@ -57,7 +57,7 @@ export function rolloutEpisode(
   const problem = start.draw.problem;
   const program = options.program ?? ((_p: Problem, code: string) => code);
   const stopOnPass = options.stopOnPublicPass ?? true;
-  const limits = limitsOf(problem);
+  const limits = problemLimits(problem);
   const feedbackTests: readonly Test[] =
     options.feedbackTests === 'private' ? problem.tests.private : problem.tests.public;
 
@@ -136,13 +136,6 @@ export function rolloutEpisode(
       map(({ value, ms }: { value: JudgeResult; ms: number }) => episode(value.verdict, ms)),
     );
   }
-}
-
-function limitsOf(problem: Problem): { timeLimitMs?: number; memoryLimitBytes?: number } {
-  const limits: { timeLimitMs?: number; memoryLimitBytes?: number } = {};
-  if (problem.timeLimitMs !== undefined) limits.timeLimitMs = problem.timeLimitMs;
-  if (problem.memoryLimitBytes !== undefined) limits.memoryLimitBytes = problem.memoryLimitBytes;
-  return limits;
 }
 
 /** Wall time of a cold observable's single value, from subscription to emission. */

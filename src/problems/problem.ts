@@ -63,3 +63,11 @@ export interface Problem {
 /** The defaults of RLEF.md §1.6 when a problem gives no limits. */
 export const DEFAULT_TIME_LIMIT_MS = 10_000;
 export const DEFAULT_MEMORY_LIMIT_BYTES = 1024 * 1024 * 1024;
+
+/** The run limits a problem sets itself, to pass to the execution pool (which fills in the defaults). */
+export function problemLimits(problem: Problem): { timeLimitMs?: number; memoryLimitBytes?: number } {
+  return {
+    ...(problem.timeLimitMs === undefined ? {} : { timeLimitMs: problem.timeLimitMs }),
+    ...(problem.memoryLimitBytes === undefined ? {} : { memoryLimitBytes: problem.memoryLimitBytes }),
+  };
+}

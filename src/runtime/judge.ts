@@ -3,7 +3,7 @@
  * on the problem's tests in the execution pool and reports a verdict per problem, plus counts.
  */
 import type { ExecutionPool, TestOutcome, Verdict } from '../exec/types.ts';
-import type { Problem, Test } from '../problems/problem.ts';
+import { problemLimits, type Problem, type Test } from '../problems/problem.ts';
 import { assembleSolution, referenceSolution } from '../problems/solution.ts';
 import { Fields, parseJsonObject } from '../problems/fields.ts';
 import { readLines } from '../problems/read-lines.ts';
@@ -78,10 +78,7 @@ export async function judgeSubmissions(submissions: readonly Submission[], optio
 
 async function judgeOne({ problem, code }: Submission, options: JudgeOptions): Promise<ProblemVerdict> {
   const selected = selectTests(problem, options.tests ?? 'all');
-  const limits = {
-    ...(problem.timeLimitMs === undefined ? {} : { timeLimitMs: problem.timeLimitMs }),
-    ...(problem.memoryLimitBytes === undefined ? {} : { memoryLimitBytes: problem.memoryLimitBytes }),
-  };
+  const limits = problemLimits(problem);
   if (selected.length === 0) {
     // A problem with no tests at all cannot be shown correct: it counts as failed.
     const failure: FailedTest = { role: 'public', index: 0, verdict: 'wrong_answer', input: '(the problem has no tests)' };

@@ -10,7 +10,7 @@
 import { appendFile, readFile } from 'node:fs/promises';
 import type { ExecutionPool } from '../exec/types.ts';
 import { formatFeedback, initialPrompt } from '../exec/feedback.ts';
-import type { Problem } from '../problems/problem.ts';
+import { problemLimits, type Problem } from '../problems/problem.ts';
 import type { ChatMessage, ChatTemplate } from '../policy/chat.ts';
 import { renderDialog } from '../policy/chat.ts';
 import { seededRandom } from '../eval/seeded-random.ts';
@@ -110,10 +110,7 @@ export async function executeFeedback(problem: Problem, code: string, pool: Exec
   const key = feedbackKey(problem, code);
   const cached = cache?.get(key);
   if (cached !== undefined) return cached;
-  const limits: { timeLimitMs?: number; memoryLimitBytes?: number } = {};
-  if (problem.timeLimitMs !== undefined) limits.timeLimitMs = problem.timeLimitMs;
-  if (problem.memoryLimitBytes !== undefined) limits.memoryLimitBytes = problem.memoryLimitBytes;
-  const result = await pool.judge({ code, tests: problem.tests.public, mode: 'all', limits });
+  const result = await pool.judge({ code, tests: problem.tests.public, mode: 'all', limits: problemLimits(problem) });
   let entry: FeedbackEntry;
   if (result.outcomes.some((o) => o.verdict === 'sandbox_error')) entry = { ok: false, reason: 'sandbox_error' };
   else if (result.verdict === 'passed') entry = { ok: false, reason: 'passed' };

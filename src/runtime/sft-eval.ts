@@ -4,7 +4,7 @@
  */
 import type { ExecutionPool, Verdict } from '../exec/types.ts';
 import { extractCode, initialPrompt } from '../exec/feedback.ts';
-import type { Problem } from '../problems/problem.ts';
+import { problemLimits, type Problem } from '../problems/problem.ts';
 import type { ChatTemplate } from '../policy/chat.ts';
 import { renderPromptForGeneration } from '../policy/chat.ts';
 import { generate } from '../policy/generate.ts';
@@ -60,10 +60,7 @@ export async function evaluateTurnOne(
         const code = extractCode(text);
         if (code === undefined) return { problemId: problem.id, text, valid: false, verdict: 'invalid' };
         const tests = [...problem.tests.public, ...problem.tests.private, ...problem.tests.generated];
-        const limits: { timeLimitMs?: number; memoryLimitBytes?: number } = {};
-        if (problem.timeLimitMs !== undefined) limits.timeLimitMs = problem.timeLimitMs;
-        if (problem.memoryLimitBytes !== undefined) limits.memoryLimitBytes = problem.memoryLimitBytes;
-        const judged = await options.pool.judge({ code, tests, mode: 'first-failure', limits });
+        const judged = await options.pool.judge({ code, tests, mode: 'first-failure', limits: problemLimits(problem) });
         return { problemId: problem.id, text, valid: true, verdict: judged.verdict };
       }),
     );
