@@ -91,3 +91,14 @@ export async function useBackend(tfName: 'wasm' | 'cpu' | 'tensorflow'): Promise
   await tf.ready();
   if (tfName === 'wasm') patchWasmSlice();
 }
+
+/**
+ * Bytes of the wasm backend's linear memory on this thread (it grows, never shrinks, and is capped
+ * at 4 GiB), or undefined on other backends. Live tensors are `tf.memory().numBytes`; the gap
+ * between the two is the allocator's free space and fragmentation.
+ */
+export function wasmHeapBytes(): number | undefined {
+  if (tf.getBackend() !== 'wasm') return undefined;
+  const backend = tf.backend() as unknown as { wasm?: { HEAPU8?: Uint8Array } };
+  return backend.wasm?.HEAPU8?.length;
+}

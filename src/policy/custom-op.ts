@@ -18,6 +18,9 @@ export function customOp<T extends tf.Tensor>(
     const save = args[args.length - 1] as tf.GradSaveFunc;
     const inputs = args.slice(0, -1) as tf.Tensor[];
     const { value, gradFunc } = forward(inputs, save);
-    return { value, gradFunc };
+    // tfjs keeps every tensor made during a backward pass until the whole gradient computation
+    // ends; a tidy per op frees each op's temporaries (for attention, several [T, T] maps per
+    // head) as soon as its input gradients exist, which bounds peak memory by one op's scratch.
+    return { value, gradFunc: (dy: T, saved: tf.Tensor[]) => tf.tidy(() => gradFunc(dy, saved)) };
   });
 }

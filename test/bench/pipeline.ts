@@ -17,7 +17,8 @@ import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Observable } from 'rxjs';
 import { firstValueFrom, forkJoin, lastValueFrom, map, tap, toArray } from 'rxjs';
-import { selectBackend } from '../../src/policy/backend.ts';
+import { selectBackend, wasmHeapBytes } from '../../src/policy/backend.ts';
+import * as tf from '@tensorflow/tfjs';
 import { Critic } from '../../src/policy/critic.ts';
 import { AdamW } from '../../src/policy/optimizer.ts';
 import { DEMO_MODEL_CONFIG } from '../../src/policy/demo-config.ts';
@@ -59,6 +60,15 @@ function scriptedText(service: PolicyService, problems: Map<string, Problem>, sc
       );
     },
   };
+}
+
+/** With RLEF_DEBUG: live tensors and the wasm heap's size on stderr (the heap grows, never shrinks). */
+function debugMemory(when: string): void {
+  if (process.env['RLEF_DEBUG'] === undefined) return;
+  const m = tf.memory();
+  const heap = wasmHeapBytes();
+  const mib = (n: number): string => (n / 2 ** 20).toFixed(0);
+  process.stderr.write(`[debug] ${when}: ${m.numTensors} tensors, ${mib(m.numBytes)} MiB live${heap === undefined ? '' : `, wasm heap ${mib(heap)} MiB`}\n`);
 }
 
 async function timeIt<T>(work: () => Promise<T>): Promise<{ value: T; ms: number }> {
@@ -110,7 +120,12 @@ export async function benchPipeline(options: BenchOptions): Promise<BenchResult>
     const timedLearner: LearnerPort = {
       update: (episodes) => {
         batches.push(episodes);
-        return learner.update(episodes).pipe(tap(() => updateEnds.push(performance.now())));
+        return learner.update(episodes).pipe(
+          tap(() => {
+            updateEnds.push(performance.now());
+            debugMemory(`update ${updateEnds.length}`);
+          }),
+        );
       },
     };
     const order = problemOrder(problems, { seed: 1 });
@@ -142,7 +157,10 @@ export async function benchPipeline(options: BenchOptions): Promise<BenchResult>
     const gen = await timeIt(() => firstValueFrom(forkJoin(generations.map((r) => service.generate(r)))));
     const exec = await timeIt(() => Promise.all(executions.map((r) => pool.judge(r))));
     const update = await timeIt(async () => {
-      for (const b of batches) await lastValueFrom(learner.update(b));
+      for (const [i, b] of batches.entries()) {
+        await lastValueFrom(learner.update(b));
+        debugMemory(`update ${i + 1} alone`);
+      }
     });
     const updateMs = update.ms;
     const stagesMs = gen.ms + exec.ms + updateMs;
