@@ -19,6 +19,18 @@ async function loadSftPipeline(file: string): Promise<SftPipelineConfig> {
   return config as SftPipelineConfig;
 }
 
+interface SftOptions {
+  pipeline: string;
+  out?: string;
+  steps?: number;
+  seed?: number;
+  resume: boolean;
+  backend: BackendPreference;
+  tui: boolean;
+  exportSequences?: string;
+  importHf?: string;
+}
+
 export function registerSft(program: Command): void {
   program
     .command('sft')
@@ -27,16 +39,25 @@ export function registerSft(program: Command): void {
     .option('--out <dir>', 'checkpoint folder (default: the pipeline\'s, data/warmstart)')
     .option('--steps <n>', 'optimizer steps (overrides the pipeline)', positiveInt)
     .option('--seed <n>', 'seed of initialisation, data selection and order (default: the pipeline\'s)', int)
+    .option('--export-sequences <dir>', 'only build the rendered training sequences and write them to <dir> for an external trainer (pipelines/gpu/sft_torch.py)')
+    .option('--import-hf <dir>', 'only turn the Hugging Face Llama folder an external trainer wrote into the checkpoint --out, then run the held-out check')
     .option('--resume', 'continue an interrupted run from its last periodic checkpoint in --out (on a finished one with the same --steps: only re-evaluate)', false)
     .addOption(
       new Option('--backend <name>', 'tfjs backend').choices(['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']).default('auto'),
     )
     .option('--no-tui', 'plain progress lines (the only output this command has)')
-    .action(async (opts: { pipeline: string; out?: string; steps?: number; seed?: number; resume: boolean; backend: BackendPreference; tui: boolean }) => {
+    .action(async (opts: SftOptions) => {
       const pipeline = await loadSftPipeline(opts.pipeline);
+      if (opts.exportSequences !== undefined && opts.importHf !== undefined) throw new UsageError('--export-sequences and --import-hf exclude each other');
       // Loaded on use: tfjs and the pool are heavy, and the other commands must not pay for them.
-      const { runSft } = await import('../../src/runtime/sft-run.ts');
+      const { runSft, importHfWarmStart } = await import('../../src/runtime/sft-run.ts');
+      const log = (line: string): void => void process.stderr.write(`${line}\n`);
+      if (opts.importHf !== undefined) {
+        await importHfWarmStart({ pipeline, root: REPO_ROOT, from: opts.importHf, ...(opts.out === undefined ? {} : { out: opts.out }), backend: opts.backend, log });
+        return;
+      }
       const summary = await runSft({
+        ...(opts.exportSequences === undefined ? {} : { exportTo: opts.exportSequences }),
         pipeline,
         root: REPO_ROOT,
         ...(opts.out === undefined ? {} : { out: opts.out }),
@@ -44,8 +65,9 @@ export function registerSft(program: Command): void {
         ...(opts.seed === undefined ? {} : { seed: opts.seed }),
         resume: opts.resume,
         backend: opts.backend,
-        log: (line) => void process.stderr.write(`${line}\n`),
+        log,
       });
+      if (opts.exportSequences !== undefined) return;
       const e = summary.evaluation;
       process.stderr.write(
         `[sft] done: ${summary.steps} steps, final loss ${Number.isNaN(summary.finalLoss) ? '-' : summary.finalLoss.toFixed(4)}, ${summary.tokensPerSecond.toFixed(0)} tok/s, ` +

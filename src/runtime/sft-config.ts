@@ -3,6 +3,7 @@
  * data, model shape, optimisation and where the checkpoint goes. Composition only, no logic.
  */
 import type { ModelConfig } from '../policy/config.ts';
+import type { SftAugment } from './sft-data.ts';
 
 /** An SFT pipeline: what to train on, how long, and where to write the checkpoint. */
 export interface SftPipelineConfig {
@@ -20,6 +21,10 @@ export interface SftPipelineConfig {
   readonly seed: number;
   /** Share of the dialogs that are repair traces (buggy attempt, real feedback, fix), in [0, 1). */
   readonly repairShare: number;
+  /** Extra copies of every dialog with words dropped from its task statement (none when absent). */
+  readonly augment?: SftAugment;
+  /** Confusion repairs per training problem (another problem's reference as the first attempt; default 0). */
+  readonly confusions?: number;
   readonly training: {
     readonly steps: number;
     /** Ids per optimizer step (whole dialogs are added until the step holds at least this many). */

@@ -17,7 +17,7 @@ import { seededRandom } from '../eval/seeded-random.ts';
 import { shuffle } from './shuffle.ts';
 
 /** Which kind of supervised dialog an example is. */
-export type SftKind = 'solve' | 'repair';
+export type SftKind = 'solve' | 'repair' | 'confusion';
 
 /** One supervised dialog and which of its assistant messages are targets. */
 export interface SftExample {
@@ -131,6 +131,44 @@ export interface SftDataOptions {
   readonly concurrency?: number;
   /** Called after each executed batch with (done, total). */
   readonly onProgress?: (done: number, total: number) => void;
+  /** Extra copies of every dialog with words dropped from the task statement (default none). */
+  readonly augment?: SftAugment;
+  /**
+   * Confusion repairs per problem (default 0): the first attempt is the reference solution of
+   * another training problem of the same family (another parameter value) or group (another
+   * task), i.e. a correct program for a misread statement; then its real feedback and the fix.
+   */
+  readonly confusions?: number;
+}
+
+/**
+ * Statement noise for the warm start: each example also appears `copies` more times, each copy's
+ * task statement with every droppable word left out with probability `wordDropout`. A regulariser
+ * against memorising the training phrasings word for word; it adds no words, so no phrasing the
+ * training split lacks can come from it.
+ */
+export interface SftAugment {
+  readonly copies: number;
+  readonly wordDropout: number;
+  /**
+   * The drop rate in copies of repair dialogs (default `wordDropout`): a higher one leaves the
+   * statement ambiguous so that the fix has to be read off the feedback too.
+   */
+  readonly repairWordDropout?: number;
+}
+
+/**
+ * The description with words of its first line dropped at `rate`. Words that carry a parameter
+ * (any character other than a letter, e.g. digits, quotes, punctuation) and one-letter words are
+ * always kept, and so is the input/output statement after the first line; at least one word stays.
+ */
+export function dropWords(description: string, rate: number, random: () => number): string {
+  const cut = description.indexOf('\n');
+  const head = cut < 0 ? description : description.slice(0, cut);
+  const tail = cut < 0 ? '' : description.slice(cut);
+  const words = head.split(' ');
+  const kept = words.filter((word) => word.length <= 1 || /[^A-Za-z]/.test(word) || random() >= rate);
+  return `${(kept.length > 0 ? kept : words.slice(0, 1)).join(' ')}${tail}`;
 }
 
 /** What {@link buildSftExamples} produced. */
@@ -193,6 +231,58 @@ export async function buildSftExamples(problems: readonly Problem[], options: Sf
       });
     });
     options.onProgress?.(repairs, wanted);
+  }
+  const confusions = options.confusions ?? 0;
+  if (confusions > 0) {
+    const pairs: { problem: Problem; other: Problem }[] = [];
+    const key = (p: Problem, field: string): string => String(p.meta?.[field] ?? '');
+    for (const problem of solvable) {
+      const reference = problem.solutions[0]!;
+      const sameFamily = solvable.filter((o) => key(o, 'family') === key(problem, 'family') && o.solutions[0] !== reference);
+      const sameGroup = solvable.filter((o) => key(o, 'group') === key(problem, 'group') && key(o, 'family') !== key(problem, 'family'));
+      for (let i = 0; i < confusions; i++) {
+        const from = i % 2 === 0 && sameFamily.length > 0 ? sameFamily : sameGroup.length > 0 ? sameGroup : sameFamily;
+        if (from.length === 0) break;
+        pairs.push({ problem, other: from[Math.floor(random() * from.length)]! });
+      }
+    }
+    for (let at = 0; at < pairs.length; at += concurrency) {
+      const chunk = pairs.slice(at, at + concurrency);
+      const entries = await Promise.all(chunk.map(({ problem, other }) => executeFeedback(problem, other.solutions[0]!, options.pool, options.cache)));
+      chunk.forEach(({ problem, other }, i) => {
+        const entry = entries[i];
+        if (entry === undefined || !entry.ok) {
+          skipped++;
+          return;
+        }
+        examples.push({
+          problemId: problem.id,
+          kind: 'confusion',
+          dialog: [
+            { role: 'user', content: initialPrompt(problem.description) },
+            { role: 'assistant', content: answerText(other.solutions[0]!) },
+            { role: 'user', content: entry.feedback },
+            { role: 'assistant', content: answerText(problem.solutions[0]!) },
+          ],
+          trained: [3],
+        });
+      });
+      options.onProgress?.(Math.min(pairs.length, at + chunk.length), pairs.length);
+    }
+  }
+  const augment = options.augment;
+  if (augment !== undefined && augment.copies > 0) {
+    if (!(augment.wordDropout >= 0 && augment.wordDropout < 1)) throw new RangeError(`wordDropout must lie in [0, 1), got ${augment.wordDropout}`);
+    const byId = new Map(solvable.map((p) => [p.id, p]));
+    const originals = [...examples];
+    for (let copy = 0; copy < augment.copies; copy++) {
+      for (const example of originals) {
+        const description = byId.get(example.problemId)?.description ?? '';
+        const rate = example.kind === 'solve' ? augment.wordDropout : (augment.repairWordDropout ?? augment.wordDropout);
+        const first: ChatMessage = { role: 'user', content: initialPrompt(dropWords(description, rate, random)) };
+        examples.push({ ...example, dialog: [first, ...example.dialog.slice(1)] });
+      }
+    }
   }
   return { examples: shuffle(examples, random), skipped };
 }

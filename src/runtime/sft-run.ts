@@ -3,7 +3,7 @@
  * the sandbox pool for real feedback), train a fresh policy, save checkpoints, and close with a
  * greedy turn-1 check on held-out problems. Progress goes out as plain lines.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { createExecutionPool } from '../exec/pool.ts';
 import { loadProblems } from '../problems/load.ts';
@@ -11,6 +11,8 @@ import { selectBackend, type BackendPreference } from '../policy/backend.ts';
 import { chatTemplateFor } from '../policy/chat.ts';
 import { loadCheckpoint, saveCheckpoint, type JsonValue } from '../policy/checkpoint.ts';
 import { LlamaModel } from '../policy/model.ts';
+import { loadHfFolder } from '../policy/hf-folder.ts';
+import { configFromHf, weightsFromHf } from '../policy/hf-llama.ts';
 import { AdamW } from '../policy/optimizer.ts';
 import { ByteTokenizer } from '../policy/tokenizer-byte.ts';
 import type { SftPipelineConfig } from './sft-config.ts';
@@ -33,6 +35,8 @@ export interface RunSftOptions {
   readonly backend?: BackendPreference;
   /** Continue from the checkpoint in `out` when it holds SFT state and optimizer. */
   readonly resume?: boolean;
+  /** Write the rendered training sequences to this folder and stop (for an external trainer). */
+  readonly exportTo?: string;
   readonly log: (line: string) => void;
 }
 
@@ -40,7 +44,7 @@ export interface RunSftOptions {
 export interface SftSummary {
   readonly out: string;
   readonly steps: number;
-  readonly examples: { readonly solve: number; readonly repair: number; readonly skipped: number; readonly tooLong: number };
+  readonly examples: { readonly solve: number; readonly repair: number; readonly confusion: number; readonly skipped: number; readonly tooLong: number };
   readonly finalLoss: number;
   readonly wallMs: number;
   readonly tokensPerSecond: number;
@@ -76,6 +80,8 @@ export async function runSft(options: RunSftOptions): Promise<SftSummary> {
     let lastShown = 0;
     const data = await buildSftExamples(problems, {
       pool, seed, cache, repairShare: pipeline.repairShare, concurrency: 2 * pipeline.exec.workers,
+      ...(pipeline.augment === undefined ? {} : { augment: pipeline.augment }),
+      ...(pipeline.confusions === undefined ? {} : { confusions: pipeline.confusions }),
       onProgress: (done, total) => {
         if (done - lastShown >= 250 || done === total) {
           lastShown = done;
@@ -92,10 +98,16 @@ export async function runSft(options: RunSftOptions): Promise<SftSummary> {
       else sequences.push(seq);
     }
     const count = (kind: string): number => sequences.filter((s) => s.kind === kind).length;
-    const examples = { solve: count('solve'), repair: count('repair'), skipped: data.skipped, tooLong };
+    const examples = { solve: count('solve'), repair: count('repair'), confusion: count('confusion'), skipped: data.skipped, tooLong };
     const meanLength = sequences.reduce((n, s) => n + s.ids.length, 0) / Math.max(1, sequences.length);
-    log(`[sft] ${examples.solve} solve + ${examples.repair} repair dialogs (${examples.skipped} buggy variants skipped, ${tooLong} too long), mean ${meanLength.toFixed(0)} ids`);
+    log(`[sft] ${examples.solve} solve + ${examples.repair} repair + ${examples.confusion} confusion dialogs (${examples.skipped} buggy variants skipped, ${tooLong} too long), mean ${meanLength.toFixed(0)} ids`);
 
+    if (options.exportTo !== undefined) {
+      const dir = path(options.exportTo);
+      await exportSequences(dir, sequences, { pipeline: pipeline.name, seed, model: pipeline.model, examples });
+      log(`[sft] wrote ${sequences.length} sequences to ${dir} (ids.i32, mask.u8, index.json); nothing trained`);
+      return { out: dir, steps: 0, examples, finalLoss: NaN, wallMs: performance.now() - started, tokensPerSecond: 0 };
+    }
     const batcher = new SftBatcher(sequences, { batchTokens: t.batchTokens, seed });
     let step = 0;
     if (options.resume === true) step = await restore(out, model, optimizer, seed, steps, log);
@@ -163,6 +175,35 @@ export async function runSft(options: RunSftOptions): Promise<SftSummary> {
   }
 }
 
+/**
+ * The rendered sequences for a trainer outside Node (`pipelines/gpu/sft_torch.py`): `ids.i32`
+ * (every sequence's ids, little-endian int32, back to back), `mask.u8` (the trained-token flags,
+ * aligned with the ids) and `index.json` (lengths, problem ids, kinds, the model shape).
+ */
+export async function exportSequences(dir: string, sequences: readonly SftSequence[], meta: Record<string, unknown>): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  const total = sequences.reduce((n, s) => n + s.ids.length, 0);
+  const ids = new Int32Array(total);
+  const mask = new Uint8Array(total);
+  let at = 0;
+  for (const s of sequences) {
+    ids.set(s.ids, at);
+    mask.set(s.trainMask, at);
+    at += s.ids.length;
+  }
+  await writeFile(join(dir, 'ids.i32'), new Uint8Array(ids.buffer));
+  await writeFile(join(dir, 'mask.u8'), mask);
+  const index = {
+    ...meta,
+    count: sequences.length,
+    tokens: total,
+    lengths: sequences.map((s) => s.ids.length),
+    problemIds: sequences.map((s) => s.problemId),
+    kinds: sequences.map((s) => s.kind),
+  };
+  await writeFile(join(dir, 'index.json'), `${JSON.stringify(index)}\n`);
+}
+
 async function restore(
   out: string, model: LlamaModel, optimizer: AdamW, seed: number, steps: number, log: (line: string) => void,
 ): Promise<number> {
@@ -183,6 +224,64 @@ async function restore(
   }
   log(`[sft] resuming ${out} at step ${state.step}`);
   return state.step;
+}
+
+/** Options for {@link importHfWarmStart}. */
+export interface ImportHfOptions {
+  readonly pipeline: SftPipelineConfig;
+  readonly root: string;
+  /** The Hugging Face Llama folder an external trainer wrote (config.json, model.safetensors, train.json). */
+  readonly from: string;
+  readonly out?: string;
+  readonly backend?: BackendPreference;
+  readonly log: (line: string) => void;
+}
+
+/**
+ * Turns the weights an external trainer wrote (`pipelines/gpu/sft_torch.py`, a Hugging Face Llama
+ * folder) into the project's checkpoint with the byte tokenizer, after checking that their shape is
+ * the pipeline's model, then runs the same closing held-out turn-1 check as {@link runSft}.
+ */
+export async function importHfWarmStart(options: ImportHfOptions): Promise<SftSummary> {
+  const { pipeline, log } = options;
+  const path = (p: string): string => (isAbsolute(p) ? p : resolve(options.root, p));
+  const started = performance.now();
+  const from = path(options.from);
+  const out = path(options.out ?? pipeline.out);
+  await selectBackend(options.backend ?? 'auto', { log });
+  const hf = await loadHfFolder(from);
+  const config = configFromHf(hf.config, { maxContext: pipeline.model.maxContext });
+  const mismatch = (Object.keys(pipeline.model) as (keyof typeof config)[]).filter((k) => config[k] !== pipeline.model[k]);
+  if (mismatch.length > 0) {
+    throw new UsageError(`${from}: model shape differs from the pipeline's in ${mismatch.map((k) => `${k} (${String(config[k])} vs ${String(pipeline.model[k])})`).join(', ')}`);
+  }
+  const trainJson = await readFile(join(from, 'train.json'), 'utf8').then((t) => JSON.parse(t) as JsonValue, () => null);
+  const model = new LlamaModel(config, {});
+  const tokenizer = new ByteTokenizer();
+  const pool = await createExecutionPool({ workers: pipeline.exec.workers });
+  try {
+    model.setWeights(weightsFromHf(config, hf.weights));
+    const state: JsonValue = { kind: 'sft', pipeline: pipeline.name, trainer: 'pytorch', seed: pipeline.seed, train: trainJson };
+    await saveCheckpoint(out, { weights: model.exportWeights(), config: config as unknown as JsonValue, tokenizer, state }, { overwrite: true });
+    log(`[sft] checkpoint ${out} from ${from}`);
+    let evaluation: TurnOneSummary | undefined;
+    if (pipeline.data.heldout !== undefined && pipeline.evaluation.problems > 0) {
+      const heldout = (await loadProblems(path(pipeline.data.heldout))).slice(0, pipeline.evaluation.problems);
+      evaluation = await evaluateTurnOne(model, chatTemplateFor(tokenizer), heldout, { pool, maxNewTokens: pipeline.evaluation.maxNewTokens });
+      await writeFile(join(out, EVALUATION_FILE), evaluation.results.map((r) => `${JSON.stringify(r)}\n`).join(''));
+      log(`[sft] held-out turn 1 (greedy): ${evaluation.valid}/${evaluation.problems} valid code, ${evaluation.passed}/${evaluation.problems} pass all tests (answers in ${EVALUATION_FILE})`);
+    }
+    const steps = typeof trainJson === 'object' && trainJson !== null && 'steps' in trainJson && typeof trainJson.steps === 'number' ? trainJson.steps : 0;
+    const finalLoss = typeof trainJson === 'object' && trainJson !== null && 'finalLoss' in trainJson && typeof trainJson.finalLoss === 'number' ? trainJson.finalLoss : NaN;
+    return {
+      out, steps, finalLoss, examples: { solve: 0, repair: 0, confusion: 0, skipped: 0, tooLong: 0 },
+      wallMs: performance.now() - started, tokensPerSecond: 0,
+      ...(evaluation === undefined ? {} : { evaluation }),
+    };
+  } finally {
+    model.dispose();
+    await pool.close();
+  }
 }
 
 /** Seconds as `1h02m03s` / `2m03s` / `3s`. */

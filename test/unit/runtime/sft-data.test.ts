@@ -10,6 +10,7 @@ import { loadProblems } from '../../../src/problems/load.ts';
 import type { Problem } from '../../../src/problems/problem.ts';
 import { chatTemplateFor, renderDialog } from '../../../src/policy/chat.ts';
 import { ByteTokenizer } from '../../../src/policy/tokenizer-byte.ts';
+import { seededRandom } from '../../../src/eval/seeded-random.ts';
 import { answerText, buildSftExamples, FeedbackCache, renderSftExample, type SftData } from '../../../src/runtime/sft-data.ts';
 
 const SMOKE = new URL('../../../data/suite/smoke.jsonl', import.meta.url).pathname;
@@ -128,4 +129,55 @@ test('a dialog longer than the limit is left out', () => {
   const example = data.examples[0];
   assert.ok(example);
   assert.equal(renderSftExample(template, example, 10), undefined);
+});
+
+test('dropWords only removes whole words of the statement line, keeps parameter-bearing and one-letter words, never empties it', async () => {
+  const { dropWords } = await import('../../../src/runtime/sft-data.ts');
+  const fc = await import('fast-check');
+  const word = fc.stringMatching(/^[A-Za-z0-9',{}]{1,8}$/);
+  fc.assert(
+    fc.property(fc.array(word, { minLength: 1, maxLength: 20 }), fc.double({ min: 0, max: 0.99, noNaN: true }), fc.integer(), (words, rate, seed) => {
+      const io = '\nInput: one line of integers. Output: one integer';
+      const random = seededRandom(seed);
+      const out = dropWords(`${words.join(' ')}${io}`, rate, random);
+      assert.ok(out.endsWith(io), 'the input/output line is kept');
+      const kept = out.slice(0, -io.length).split(' ');
+      assert.ok(kept.length >= 1 && kept[0] !== '');
+      // A subsequence of the original words, with every protected word present.
+      let i = 0;
+      for (const w of kept) {
+        while (i < words.length && words[i] !== w) i++;
+        assert.ok(i < words.length, `"${w}" is not an original word in order`);
+        i++;
+      }
+      const protectedWords = words.filter((w) => w.length <= 1 || /[^A-Za-z]/.test(w));
+      for (const w of protectedWords) assert.ok(kept.includes(w), `protected word "${w}" dropped`);
+    }),
+  );
+});
+
+test('augmented copies and confusion repairs: statements lose words only, confusions start from another problem\'s correct program and its real feedback', async () => {
+  const augmented = await buildSftExamples(problems, {
+    pool, seed: 3, repairShare: 0.5, confusions: 2, augment: { copies: 2, wordDropout: 0.3, repairWordDropout: 0.6 },
+  });
+  const plain = data.examples.length;
+  const confusions = augmented.examples.filter((e) => e.kind === 'confusion');
+  assert.ok(confusions.length > 0, 'some confusion repairs');
+  // Originals (plain + confusions), then two copies of each.
+  assert.equal(augmented.examples.length, 3 * (plain + confusions.length / 3));
+  for (const example of confusions.slice(0, 6)) {
+    const problem = byId(example.problemId);
+    const first = example.dialog[1]!.content;
+    assert.notEqual(first, answerText(problem.solutions[0]!), 'the first attempt is not the reference');
+    assert.ok(problems.some((o) => o.id !== problem.id && first === answerText(o.solutions[0]!)), 'it is another problem\'s reference');
+    assert.match(example.dialog[2]!.content, /failed|error|expected/i);
+    assert.equal(example.dialog[3]!.content, answerText(problem.solutions[0]!));
+    assert.deepEqual(example.trained, [3]);
+  }
+  for (const example of augmented.examples) {
+    const statement = initialPrompt(byId(example.problemId).description);
+    const shown = example.dialog[0]!.content;
+    if (shown === statement) continue;
+    assert.ok(shown.length < statement.length, 'a copy only loses words');
+  }
 });

@@ -65,3 +65,79 @@ test('runSft trains from the smoke split, writes a checkpoint rlef train can loa
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test('--export-sequences writes aligned ids and masks; --import-hf turns an external trainer\'s Hugging Face folder into the checkpoint, refusing another shape', async () => {
+  const { exportSequences, importHfWarmStart } = await import('../../../src/runtime/sft-run.ts');
+  const { LlamaModel } = await import('../../../src/policy/model.ts');
+  const { writeSafetensorsFile } = await import('../../../src/policy/safetensors-file.ts');
+  const { writeFile, mkdir } = await import('node:fs/promises');
+  const dir = await mkdtemp(join(tmpdir(), 'rlef-sft-hf-'));
+  const config = {
+    vocabSize: 264, dModel: 16, nLayers: 1, nHeads: 2, nKvHeads: 1, headDim: 8, ffnDim: 24,
+    ropeTheta: 10000, rmsNormEps: 1e-5, tieEmbeddings: true, maxContext: 256,
+  };
+  const pipeline = defineSftPipeline({
+    name: 'sft-hf', description: 'test', data: { train: 'data/suite/smoke.jsonl' }, model: config, seed: 1, repairShare: 0.5,
+    training: { steps: 1, batchTokens: 100, microTokens: 4096, lr: 1e-3, warmupSteps: 1, minLrRatio: 0.1, weightDecay: 0, maxGradNorm: 1, checkpointEvery: 1, logEvery: 1, saveOptimizer: false },
+    out: join(dir, 'ckpt'), exec: { workers: 1 }, evaluation: { problems: 0, maxNewTokens: 8 },
+  });
+  const model = new LlamaModel(config, { seed: 5 });
+  try {
+    // Export: ids and masks back to back, lengths in the index.
+    const seqs = [
+      { problemId: 'a', kind: 'solve' as const, ids: Int32Array.from([1, 2, 3]), trainMask: Uint8Array.from([0, 1, 1]), trainedTokens: 2 },
+      { problemId: 'b', kind: 'repair' as const, ids: Int32Array.from([4, 5]), trainMask: Uint8Array.from([0, 1]), trainedTokens: 1 },
+    ];
+    await exportSequences(join(dir, 'seq'), seqs, { model: config });
+    const ids = new Int32Array((await readFile(join(dir, 'seq', 'ids.i32'))).buffer.slice(0));
+    assert.deepEqual(Array.from(ids), [1, 2, 3, 4, 5]);
+    assert.deepEqual(Array.from(await readFile(join(dir, 'seq', 'mask.u8'))), [0, 1, 1, 0, 1]);
+    const index = JSON.parse(await readFile(join(dir, 'seq', 'index.json'), 'utf8')) as Record<string, unknown>;
+    assert.deepEqual([index['count'], index['tokens'], index['lengths'], index['kinds']], [2, 5, [3, 2], ['solve', 'repair']]);
+
+    // A Hugging Face folder written the way transformers lays a Llama out ([out, in] linears, split q/k/v and gate/up).
+    const hf = join(dir, 'hf');
+    await mkdir(hf);
+    const w = model.exportWeights();
+    const t = (name: string, rows: number, cols: number, from = 0, width = cols): { shape: number[]; data: Float32Array } => {
+      const src = w.get(name)!.data;
+      const out = new Float32Array(width * rows);
+      for (let r = 0; r < rows; r++) for (let c = 0; c < width; c++) out[c * rows + r] = src[r * cols + from + c]!;
+      return { shape: [width, rows], data: out };
+    };
+    const q = config.nHeads * config.headDim;
+    const kv = config.nKvHeads * config.headDim;
+    const d = config.dModel;
+    const tensors = new Map([
+      ['model.embed_tokens.weight', w.get('embed_tokens')!],
+      ['model.norm.weight', w.get('norm')!],
+      ['model.layers.0.input_layernorm.weight', w.get('layers.0.input_norm')!],
+      ['model.layers.0.post_attention_layernorm.weight', w.get('layers.0.post_norm')!],
+      ['model.layers.0.self_attn.q_proj.weight', t('layers.0.wqkv', d, q + 2 * kv, 0, q)],
+      ['model.layers.0.self_attn.k_proj.weight', t('layers.0.wqkv', d, q + 2 * kv, q, kv)],
+      ['model.layers.0.self_attn.v_proj.weight', t('layers.0.wqkv', d, q + 2 * kv, q + kv, kv)],
+      ['model.layers.0.self_attn.o_proj.weight', t('layers.0.wo', q, d)],
+      ['model.layers.0.mlp.gate_proj.weight', t('layers.0.wgu', d, 2 * config.ffnDim, 0, config.ffnDim)],
+      ['model.layers.0.mlp.up_proj.weight', t('layers.0.wgu', d, 2 * config.ffnDim, config.ffnDim, config.ffnDim)],
+      ['model.layers.0.mlp.down_proj.weight', t('layers.0.wdown', config.ffnDim, d)],
+    ]);
+    await writeSafetensorsFile(join(hf, 'model.safetensors'), tensors);
+    const hfConfig = {
+      model_type: 'llama', vocab_size: 264, hidden_size: d, num_hidden_layers: 1, num_attention_heads: 2, num_key_value_heads: 1,
+      head_dim: 8, intermediate_size: 24, rope_theta: 10000, rms_norm_eps: 1e-5, tie_word_embeddings: true, max_position_embeddings: 256, hidden_act: 'silu',
+    };
+    await writeFile(join(hf, 'config.json'), JSON.stringify(hfConfig));
+    await writeFile(join(hf, 'train.json'), JSON.stringify({ steps: 7, finalLoss: 0.5 }));
+    const summary = await importHfWarmStart({ pipeline, root: ROOT, from: hf, backend: 'wasm', log: () => undefined });
+    assert.equal(summary.steps, 7);
+    const checkpoint = await loadCheckpoint(join(dir, 'ckpt'));
+    for (const [name, tensor] of w) assert.deepEqual(checkpoint.weights.get(name)?.data, tensor.data, name);
+    assert.deepEqual((checkpoint.state as { trainer?: string }).trainer, 'pytorch');
+
+    await writeFile(join(hf, 'config.json'), JSON.stringify({ ...hfConfig, intermediate_size: 32 }));
+    await assert.rejects(importHfWarmStart({ pipeline, root: ROOT, from: hf, backend: 'wasm', log: () => undefined }), /model shape differs .*ffnDim \(32 vs 24\)/);
+  } finally {
+    model.dispose();
+    await rm(dir, { recursive: true, force: true });
+  }
+});
