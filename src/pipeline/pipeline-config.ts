@@ -15,6 +15,14 @@ export interface PipelineConfig {
     readonly train: string;
     /** Held-out problems for the evaluation at the end of the run (optional). */
     readonly heldout?: string;
+    /**
+     * Share of the words dropped from each training statement (seeded by the run's seed, one draw
+     * per problem; parameter-bearing words and the input/output line are kept). For a warm start
+     * that has memorised the training statements: on them every episode succeeds at turn 1 and RL
+     * gets no signal; on thinned statements the first answer is often wrong and the feedback
+     * shows what the task is. Default 0 (statements as written).
+     */
+    readonly statementDropout?: number;
   };
   /** Where the policy starts: a checkpoint folder (ours or a Hugging Face Llama folder), or a fresh model. */
   readonly model:

@@ -15,6 +15,7 @@ import type { ChatMessage, ChatTemplate } from '../policy/chat.ts';
 import { renderDialog } from '../policy/chat.ts';
 import { seededRandom } from '../eval/seeded-random.ts';
 import { shuffle } from './shuffle.ts';
+import { dropWords } from '../problems/drop-words.ts';
 
 /** Which kind of supervised dialog an example is. */
 export type SftKind = 'solve' | 'repair' | 'confusion';
@@ -157,19 +158,6 @@ export interface SftAugment {
   readonly repairWordDropout?: number;
 }
 
-/**
- * The description with words of its first line dropped at `rate`. Words that carry a parameter
- * (any character other than a letter, e.g. digits, quotes, punctuation) and one-letter words are
- * always kept, and so is the input/output statement after the first line; at least one word stays.
- */
-export function dropWords(description: string, rate: number, random: () => number): string {
-  const cut = description.indexOf('\n');
-  const head = cut < 0 ? description : description.slice(0, cut);
-  const tail = cut < 0 ? '' : description.slice(cut);
-  const words = head.split(' ');
-  const kept = words.filter((word) => word.length <= 1 || /[^A-Za-z]/.test(word) || random() >= rate);
-  return `${(kept.length > 0 ? kept : words.slice(0, 1)).join(' ')}${tail}`;
-}
 
 /** What {@link buildSftExamples} produced. */
 export interface SftData {

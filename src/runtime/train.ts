@@ -17,6 +17,8 @@ import type { LlamaModel } from '../policy/model.ts';
 import { createExecutionPool } from '../exec/pool.ts';
 import { extractCode, initialPrompt } from '../exec/feedback.ts';
 import { loadProblems } from '../problems/load.ts';
+import { dropStatementWords } from '../problems/drop-words.ts';
+import { seededRandom } from '../eval/seeded-random.ts';
 import { assembleSolution } from '../problems/solution.ts';
 import type { PipelineConfig } from '../pipeline/pipeline-config.ts';
 import { problemOrder } from '../pipeline/problem-order.ts';
@@ -80,8 +82,9 @@ export async function train(options: TrainOptions): Promise<TrainSummary> {
   const concurrency = options.overrides?.concurrency ?? pipeline.rollout.concurrency;
 
   const backend = await selectBackend(options.backend, { log });
-  const problems = await loadProblems(resolve(options.root, pipeline.data.train));
-  log(`[data] ${problems.length} training problems from ${pipeline.data.train}`);
+  const written = await loadProblems(resolve(options.root, pipeline.data.train));
+  const dropout = pipeline.data.statementDropout ?? 0;
+  log(`[data] ${written.length} training problems from ${pipeline.data.train}${dropout > 0 ? `, ${Math.round(dropout * 100)} % of each statement's words dropped` : ''}`);
   const pool = await createExecutionPool({ workers: pipeline.exec.workers });
   const disposables: { dispose(): void }[] = [];
   const closers: (() => Promise<void>)[] = [];
@@ -116,6 +119,8 @@ export async function train(options: TrainOptions): Promise<TrainSummary> {
     if (resumed !== null) await keepMetricsBefore(join(runDir, 'metrics.jsonl'), resumed.nextIteration);
     const runId = resumed?.runId ?? basename(runDir);
     const seed = resumed?.seed ?? options.seed;
+    // Thinned statements depend on the run's seed only, so a resumed run sees the same ones.
+    const problems = dropout > 0 ? dropStatementWords(written, dropout, seededRandom(seed * 7 + 3)) : written;
     const startIteration = resumed?.nextIteration ?? 0;
     let version = resumed?.policyVersion ?? 0;
     await writeFile(

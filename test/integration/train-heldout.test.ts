@@ -11,6 +11,8 @@ import { mkdtemp, readFile, rm, writeFile, access } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../../src/runtime/load-pipeline.ts';
+import { loadProblems } from '../../src/problems/load.ts';
+import { readTrajectories } from '../../src/store/trajectory-reader.ts';
 
 const TINY = join(REPO_ROOT, 'test', 'fixtures', 'pipelines', 'tiny-rlef.ts');
 
@@ -71,10 +73,31 @@ test('a training run ends with a held-out comparison of its start and trained po
     assert.equal(await exists(join(base, 'third', 'eval-start')), false);
     const startRow = (text: string): string | undefined => text.split('\n').find((l) => l.startsWith('start ('));
     assert.equal(startRow(third.stdout), startRow(second.stdout));
-    // --no-eval skips it.
-    const fourth = await run(['train', '--pipeline', pipeline, '--out', join(base, 'fourth'), '--no-tui', '--backend', 'wasm', '--no-eval']);
+    // --no-eval skips it. With statementDropout the episodes see thinned training statements.
+    const thin = join(base, 'thin.mts');
+    await writeFile(
+      thin,
+      [
+        `import p from ${JSON.stringify(pipeline)};`,
+        "export default { ...p, data: { ...p.data, statementDropout: 0.5 } };",
+      ].join('\n'),
+    );
+    const fourth = await run(['train', '--pipeline', thin, '--out', join(base, 'fourth'), '--no-tui', '--backend', 'wasm', '--no-eval']);
     assert.equal(fourth.code, 0, fourth.stderr);
     assert.doesNotMatch(fourth.stdout, /held-out evaluation/);
+    assert.match(fourth.stderr, /training problems from data\/suite\/smoke\.jsonl, 50 % of each statement's words dropped/);
+    const smoke = new Map((await loadProblems(join(REPO_ROOT, 'data', 'suite', 'smoke.jsonl'))).map((p) => [p.id, p.description]));
+    const firstTurns = (await readTrajectories(join(base, 'fourth', 'trajectories'))).rows.filter((r) => r.turn === 0);
+    assert.ok(firstTurns.length > 0);
+    let thinned = 0;
+    for (const row of firstTurns) {
+      const written = smoke.get(row.problemId);
+      assert.ok(written !== undefined, row.problemId);
+      const statement = written.split('\n')[0]!;
+      assert.ok(row.prompt.includes(written.slice(written.indexOf('\n'))), 'the input/output line is kept');
+      if (!row.prompt.includes(statement)) thinned++;
+    }
+    assert.ok(thinned > 0, 'some first prompts carry a thinned statement');
   } finally {
     await rm(base, { recursive: true, force: true });
   }

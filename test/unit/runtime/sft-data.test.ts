@@ -132,7 +132,7 @@ test('a dialog longer than the limit is left out', () => {
 });
 
 test('dropWords only removes whole words of the statement line, keeps parameter-bearing and one-letter words, never empties it', async () => {
-  const { dropWords } = await import('../../../src/runtime/sft-data.ts');
+  const { dropWords } = await import('../../../src/problems/drop-words.ts');
   const fc = await import('fast-check');
   const word = fc.stringMatching(/^[A-Za-z0-9',{}]{1,8}$/);
   fc.assert(
