@@ -113,9 +113,13 @@ export class RunStateTracker {
     return this.state;
   }
 
-  /** Applies one loop event; returns the new snapshot and the metrics of an iteration it finished. */
-  apply(event: LoopEvent, now: number): { state: RunState; finished: IterationMetrics | null } {
-    let finished: IterationMetrics | null = null;
+  /**
+   * Applies one loop event; returns the new snapshot and the metrics of the iterations it finished
+   * (in order; one update can finish two when its batch holds the tail of one iteration and the
+   * head of the next).
+   */
+  apply(event: LoopEvent, now: number): { state: RunState; finished: IterationMetrics[] } {
+    let finished: IterationMetrics[] = [];
     let progress = this.state.progress;
     let recent = this.state.recent;
     if (event.type === 'episode-start') {
@@ -146,7 +150,7 @@ export class RunStateTracker {
       status: this.state.status === 'starting' ? 'running' : this.state.status,
       progress: this.timed({ ...progress, inFlight: this.inFlight }, now),
       recent,
-      history: finished === null ? this.state.history : [...this.state.history, finished],
+      history: finished.length === 0 ? this.state.history : [...this.state.history, ...finished],
     };
     return { state: this.state, finished };
   }
@@ -155,8 +159,8 @@ export class RunStateTracker {
     batch: readonly Episode[],
     update: Extract<LoopEvent, { type: 'update' }>['update'],
     now: number,
-  ): IterationMetrics | null {
-    let finished: IterationMetrics | null = null;
+  ): IterationMetrics[] {
+    const finished: IterationMetrics[] = [];
     batch.forEach((episode, i) => {
       const acc = this.accumulator(episode.iteration, now);
       const stats = update.turnStats[i] ?? [];
@@ -179,10 +183,10 @@ export class RunStateTracker {
       acc.clipFraction += w * update.metrics.clipFraction;
       acc.weight += w;
     });
-    for (const [iteration, acc] of this.open) {
+    for (const [iteration, acc] of [...this.open].sort((a, b) => a[0] - b[0])) {
       if (acc.episodes < this.state.progress.episodesPerIteration) continue;
       this.open.delete(iteration);
-      finished = this.finish(iteration, acc, now);
+      finished.push(this.finish(iteration, acc, now));
     }
     return finished;
   }

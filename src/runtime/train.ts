@@ -260,7 +260,7 @@ export async function train(options: TrainOptions): Promise<TrainSummary> {
           next: (event: LoopEvent) => {
             const { state, finished } = tracker.apply(event, Date.now());
             state$.next(state);
-            if (finished !== null) enqueue(() => appendFile(metricsFile, `${JSON.stringify(finished)}\n`));
+            if (finished.length > 0) enqueue(() => appendFile(metricsFile, finished.map((m) => `${JSON.stringify(m)}\n`).join('')));
             if (event.type === 'update') {
               checkpointNow(stopping);
               // Leak hunting: live tensors and bytes on this thread's backend after each update.
