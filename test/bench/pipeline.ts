@@ -10,8 +10,9 @@
  * The policy is a fresh model of the demo shape: it does the real generation work (same tokens,
  * same cost) but the answer text is taken from the problem's reference or buggy solutions, so that
  * there is code to execute, and the workload is the same on every machine. `RLEF_BENCH_POLICY=warmstart`
- * uses the shipped warm-start checkpoint instead (real answers, longer dialogs; known to exhaust
- * the wasm heap at the moment, see the README). The summary says which.
+ * uses the shipped warm-start checkpoint instead (real answers; it has memorised the training
+ * problems, so most episodes end at turn 1). The summary says which; RLEF_DEBUG=1 logs live
+ * tensors and the wasm heap after every update.
  */
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
