@@ -102,3 +102,11 @@ export function wasmHeapBytes(): number | undefined {
   const backend = tf.backend() as unknown as { wasm?: { HEAPU8?: Uint8Array } };
   return backend.wasm?.HEAPU8?.length;
 }
+
+/** `N tensors, X MiB live[, wasm heap Y MiB]`: what RLEF_DEBUG logs after each update. */
+export function memorySummary(): string {
+  const m = tf.memory();
+  const heap = wasmHeapBytes();
+  const mib = (n: number): string => (n / 2 ** 20).toFixed(1);
+  return `${m.numTensors} tensors, ${mib(m.numBytes)} MiB live${heap === undefined ? '' : `, wasm heap ${mib(heap)} MiB`}`;
+}

@@ -158,7 +158,6 @@ export interface SftAugment {
   readonly repairWordDropout?: number;
 }
 
-
 /** What {@link buildSftExamples} produced. */
 export interface SftData {
   readonly examples: SftExample[];
@@ -206,28 +205,22 @@ export async function buildSftExamples(problems: readonly Problem[], options: Sf
         return;
       }
       repairs++;
-      examples.push({
-        problemId: problem.id,
-        kind: 'repair',
-        dialog: [
-          { role: 'user', content: initialPrompt(problem.description) },
-          { role: 'assistant', content: answerText(bug) },
-          { role: 'user', content: entry.feedback },
-          { role: 'assistant', content: answerText(problem.solutions[0]!) },
-        ],
-        trained: [3],
-      });
+      examples.push(repairExample('repair', problem, bug, entry.feedback));
     });
     options.onProgress?.(repairs, wanted);
   }
   const confusions = options.confusions ?? 0;
   if (confusions > 0) {
+    // Another problem's reference: alternately one of the same family (another parameter value)
+    // and one of another family of the same group (another task).
+    const field = (p: Problem, name: string): string => String(p.meta?.[name] ?? '');
+    const byFamily = groupBy(solvable, (p) => field(p, 'family'));
+    const byGroup = groupBy(solvable, (p) => field(p, 'group'));
     const pairs: { problem: Problem; other: Problem }[] = [];
-    const key = (p: Problem, field: string): string => String(p.meta?.[field] ?? '');
     for (const problem of solvable) {
-      const reference = problem.solutions[0]!;
-      const sameFamily = solvable.filter((o) => key(o, 'family') === key(problem, 'family') && o.solutions[0] !== reference);
-      const sameGroup = solvable.filter((o) => key(o, 'group') === key(problem, 'group') && key(o, 'family') !== key(problem, 'family'));
+      const reference = problem.solutions[0];
+      const sameFamily = (byFamily.get(field(problem, 'family')) ?? []).filter((o) => o.solutions[0] !== reference);
+      const sameGroup = (byGroup.get(field(problem, 'group')) ?? []).filter((o) => field(o, 'family') !== field(problem, 'family'));
       for (let i = 0; i < confusions; i++) {
         const from = i % 2 === 0 && sameFamily.length > 0 ? sameFamily : sameGroup.length > 0 ? sameGroup : sameFamily;
         if (from.length === 0) break;
@@ -239,21 +232,8 @@ export async function buildSftExamples(problems: readonly Problem[], options: Sf
       const entries = await Promise.all(chunk.map(({ problem, other }) => executeFeedback(problem, other.solutions[0]!, options.pool, options.cache)));
       chunk.forEach(({ problem, other }, i) => {
         const entry = entries[i];
-        if (entry === undefined || !entry.ok) {
-          skipped++;
-          return;
-        }
-        examples.push({
-          problemId: problem.id,
-          kind: 'confusion',
-          dialog: [
-            { role: 'user', content: initialPrompt(problem.description) },
-            { role: 'assistant', content: answerText(other.solutions[0]!) },
-            { role: 'user', content: entry.feedback },
-            { role: 'assistant', content: answerText(problem.solutions[0]!) },
-          ],
-          trained: [3],
-        });
+        if (entry === undefined || !entry.ok) skipped++;
+        else examples.push(repairExample('confusion', problem, other.solutions[0]!, entry.feedback));
       });
       options.onProgress?.(Math.min(pairs.length, at + chunk.length), pairs.length);
     }
@@ -273,6 +253,31 @@ export async function buildSftExamples(problems: readonly Problem[], options: Sf
     }
   }
   return { examples: shuffle(examples, random), skipped };
+}
+
+/** A repair dialog: the statement, a failing first attempt, its real feedback, then the reference (the only target). */
+function repairExample(kind: SftKind, problem: Problem, attempt: string, feedback: string): SftExample {
+  return {
+    problemId: problem.id,
+    kind,
+    dialog: [
+      { role: 'user', content: initialPrompt(problem.description) },
+      { role: 'assistant', content: answerText(attempt) },
+      { role: 'user', content: feedback },
+      { role: 'assistant', content: answerText(problem.solutions[0]!) },
+    ],
+    trained: [3],
+  };
+}
+
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const item of items) {
+    const list = out.get(key(item));
+    if (list === undefined) out.set(key(item), [item]);
+    else list.push(item);
+  }
+  return out;
 }
 
 /**

@@ -6,9 +6,10 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { createExecutionPool } from '../exec/pool.ts';
+import type { ExecutionPool } from '../exec/types.ts';
 import { loadProblems } from '../problems/load.ts';
 import { selectBackend, type BackendPreference } from '../policy/backend.ts';
-import { chatTemplateFor } from '../policy/chat.ts';
+import { chatTemplateFor, type ChatTemplate } from '../policy/chat.ts';
 import { loadCheckpoint, saveCheckpoint, type JsonValue } from '../policy/checkpoint.ts';
 import { LlamaModel } from '../policy/model.ts';
 import { loadHfFolder } from '../policy/hf-folder.ts';
@@ -154,14 +155,7 @@ export async function runSft(options: RunSftOptions): Promise<SftSummary> {
     const trainSeconds = (performance.now() - trainStart) / 1000;
     log(`[sft] checkpoint ${out} (step ${step})`);
 
-    let evaluation: TurnOneSummary | undefined;
-    if (pipeline.data.heldout !== undefined && pipeline.evaluation.problems > 0) {
-      const heldout = (await loadProblems(path(pipeline.data.heldout))).slice(0, pipeline.evaluation.problems);
-      evaluation = await evaluateTurnOne(model, template, heldout, { pool, maxNewTokens: pipeline.evaluation.maxNewTokens });
-      // Beside the checkpoint (not in its manifest), so the answers behind the numbers can be read.
-      await writeFile(join(out, EVALUATION_FILE), evaluation.results.map((r) => `${JSON.stringify(r)}\n`).join(''));
-      log(`[sft] held-out turn 1 (greedy): ${evaluation.valid}/${evaluation.problems} valid code, ${evaluation.passed}/${evaluation.problems} pass all tests (answers in ${EVALUATION_FILE})`);
-    }
+    const evaluation = await heldoutCheck(model, template, pipeline, path, pool, out, log);
     return {
       out, steps: step, examples, finalLoss,
       wallMs: performance.now() - started,
@@ -226,6 +220,23 @@ async function restore(
   return state.step;
 }
 
+/**
+ * The closing check of an SFT run: greedy turn-1 answers to the first held-out problems, graded on
+ * all tests, written beside the checkpoint (not in its manifest) so the answers behind the numbers
+ * can be read. Undefined when the pipeline has no held-out data or evaluates no problem.
+ */
+async function heldoutCheck(
+  model: LlamaModel, template: ChatTemplate, pipeline: SftPipelineConfig, path: (p: string) => string, pool: ExecutionPool, out: string,
+  log: (line: string) => void,
+): Promise<TurnOneSummary | undefined> {
+  if (pipeline.data.heldout === undefined || pipeline.evaluation.problems <= 0) return undefined;
+  const heldout = (await loadProblems(path(pipeline.data.heldout))).slice(0, pipeline.evaluation.problems);
+  const evaluation = await evaluateTurnOne(model, template, heldout, { pool, maxNewTokens: pipeline.evaluation.maxNewTokens });
+  await writeFile(join(out, EVALUATION_FILE), evaluation.results.map((r) => `${JSON.stringify(r)}\n`).join(''));
+  log(`[sft] held-out turn 1 (greedy): ${evaluation.valid}/${evaluation.problems} valid code, ${evaluation.passed}/${evaluation.problems} pass all tests (answers in ${EVALUATION_FILE})`);
+  return evaluation;
+}
+
 /** Options for {@link importHfWarmStart}. */
 export interface ImportHfOptions {
   readonly pipeline: SftPipelineConfig;
@@ -255,7 +266,11 @@ export async function importHfWarmStart(options: ImportHfOptions): Promise<SftSu
   if (mismatch.length > 0) {
     throw new UsageError(`${from}: model shape differs from the pipeline's in ${mismatch.map((k) => `${k} (${String(config[k])} vs ${String(pipeline.model[k])})`).join(', ')}`);
   }
-  const trainJson = await readFile(join(from, 'train.json'), 'utf8').then((t) => JSON.parse(t) as JsonValue, () => null);
+  // What the external trainer recorded (settings, loss curve); kept in the checkpoint's state.
+  const trainJson = await readFile(join(from, 'train.json'), 'utf8').then(
+    (t) => JSON.parse(t) as { readonly steps?: number; readonly finalLoss?: number } & Record<string, JsonValue>,
+    () => null,
+  );
   const model = new LlamaModel(config, {});
   const tokenizer = new ByteTokenizer();
   const pool = await createExecutionPool({ workers: pipeline.exec.workers });
@@ -264,17 +279,9 @@ export async function importHfWarmStart(options: ImportHfOptions): Promise<SftSu
     const state: JsonValue = { kind: 'sft', pipeline: pipeline.name, trainer: 'pytorch', seed: pipeline.seed, train: trainJson };
     await saveCheckpoint(out, { weights: model.exportWeights(), config: config as unknown as JsonValue, tokenizer, state }, { overwrite: true });
     log(`[sft] checkpoint ${out} from ${from}`);
-    let evaluation: TurnOneSummary | undefined;
-    if (pipeline.data.heldout !== undefined && pipeline.evaluation.problems > 0) {
-      const heldout = (await loadProblems(path(pipeline.data.heldout))).slice(0, pipeline.evaluation.problems);
-      evaluation = await evaluateTurnOne(model, chatTemplateFor(tokenizer), heldout, { pool, maxNewTokens: pipeline.evaluation.maxNewTokens });
-      await writeFile(join(out, EVALUATION_FILE), evaluation.results.map((r) => `${JSON.stringify(r)}\n`).join(''));
-      log(`[sft] held-out turn 1 (greedy): ${evaluation.valid}/${evaluation.problems} valid code, ${evaluation.passed}/${evaluation.problems} pass all tests (answers in ${EVALUATION_FILE})`);
-    }
-    const steps = typeof trainJson === 'object' && trainJson !== null && 'steps' in trainJson && typeof trainJson.steps === 'number' ? trainJson.steps : 0;
-    const finalLoss = typeof trainJson === 'object' && trainJson !== null && 'finalLoss' in trainJson && typeof trainJson.finalLoss === 'number' ? trainJson.finalLoss : NaN;
+    const evaluation = await heldoutCheck(model, chatTemplateFor(tokenizer), pipeline, path, pool, out, log);
     return {
-      out, steps, finalLoss, examples: { solve: 0, repair: 0, confusion: 0, skipped: 0, tooLong: 0 },
+      out, steps: trainJson?.steps ?? 0, finalLoss: trainJson?.finalLoss ?? NaN, examples: { solve: 0, repair: 0, confusion: 0, skipped: 0, tooLong: 0 },
       wallMs: performance.now() - started, tokensPerSecond: 0,
       ...(evaluation === undefined ? {} : { evaluation }),
     };

@@ -7,9 +7,8 @@
  */
 import { access, appendFile, mkdir, readFile, readdir, rename, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
 import { BehaviorSubject, Subject, concatMap, from, interval, map, type Observable } from 'rxjs';
-import { selectBackend, wasmHeapBytes, type BackendPreference } from '../policy/backend.ts';
+import { memorySummary, selectBackend, type BackendPreference } from '../policy/backend.ts';
 import { Critic } from '../policy/critic.ts';
 import { AdamW } from '../policy/optimizer.ts';
 import { chatTemplateFor } from '../policy/chat.ts';
@@ -265,10 +264,7 @@ export async function train(options: TrainOptions): Promise<TrainSummary> {
               checkpointNow(stopping);
               // Leak hunting: live tensors and bytes on this thread's backend after each update.
               if (process.env['RLEF_DEBUG'] !== undefined) {
-                const m = tf.memory();
-                const heap = wasmHeapBytes();
-                const heapText = heap === undefined ? '' : `, wasm heap ${(heap / 2 ** 20).toFixed(0)} MiB`;
-                log(`[debug] after an update (policy version ${version}): ${m.numTensors} tensors, ${(m.numBytes / 2 ** 20).toFixed(1)} MiB${heapText}`);
+                log(`[debug] after an update (policy version ${version}): ${memorySummary()}`);
               }
             }
           },

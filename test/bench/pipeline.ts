@@ -18,8 +18,7 @@ import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Observable } from 'rxjs';
 import { firstValueFrom, forkJoin, lastValueFrom, map, tap, toArray } from 'rxjs';
-import { selectBackend, wasmHeapBytes } from '../../src/policy/backend.ts';
-import * as tf from '@tensorflow/tfjs';
+import { memorySummary, selectBackend } from '../../src/policy/backend.ts';
 import { Critic } from '../../src/policy/critic.ts';
 import { AdamW } from '../../src/policy/optimizer.ts';
 import { DEMO_MODEL_CONFIG } from '../../src/policy/demo-config.ts';
@@ -65,11 +64,7 @@ function scriptedText(service: PolicyService, problems: Map<string, Problem>, sc
 
 /** With RLEF_DEBUG: live tensors and the wasm heap's size on stderr (the heap grows, never shrinks). */
 function debugMemory(when: string): void {
-  if (process.env['RLEF_DEBUG'] === undefined) return;
-  const m = tf.memory();
-  const heap = wasmHeapBytes();
-  const mib = (n: number): string => (n / 2 ** 20).toFixed(0);
-  process.stderr.write(`[debug] ${when}: ${m.numTensors} tensors, ${mib(m.numBytes)} MiB live${heap === undefined ? '' : `, wasm heap ${mib(heap)} MiB`}\n`);
+  if (process.env['RLEF_DEBUG'] !== undefined) process.stderr.write(`[debug] ${when}: ${memorySummary()}\n`);
 }
 
 async function timeIt<T>(work: () => Promise<T>): Promise<{ value: T; ms: number }> {
