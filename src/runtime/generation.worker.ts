@@ -2,7 +2,7 @@
  * The generation worker thread: holds its own copy of the policy weights (the behaviour policy)
  * and decodes batches of turns, so decoding runs on another core while the main thread trains.
  * Messages: `init` (backend, model config, weights, tokenizer files, sampling) → `ready`;
- * `decode` (id, requests) → `decoded` (id, turns) or `failed` (id, message); `weights` (version,
+ * `decode` (id, requests) → `decoded` (id, turns, ms spent decoding in the worker) or `failed` (id, message); `weights` (version,
  * weights) replaces the weights between batches.
  */
 import { parentPort } from 'node:worker_threads';
@@ -32,7 +32,7 @@ export type ToWorker =
 
 export type FromWorker =
   | { readonly type: 'ready'; readonly backend: string }
-  | { readonly type: 'decoded'; readonly id: number; readonly turns: unknown[] }
+  | { readonly type: 'decoded'; readonly id: number; readonly turns: unknown[]; readonly ms: number }
   | { readonly type: 'failed'; readonly id: number; readonly message: string };
 
 const port = parentPort;
@@ -67,8 +67,9 @@ async function handle(message: ToWorker): Promise<void> {
     case 'decode': {
       try {
         if (decoder === undefined) throw new Error('the generation worker was not initialised');
+        const t0 = performance.now();
         const turns = await decoder.decode(message.requests);
-        port?.postMessage({ type: 'decoded', id: message.id, turns } satisfies FromWorker);
+        port?.postMessage({ type: 'decoded', id: message.id, turns, ms: performance.now() - t0 } satisfies FromWorker);
       } catch (error) {
         port?.postMessage({ type: 'failed', id: message.id, message: error instanceof Error ? error.message : String(error) } satisfies FromWorker);
       }

@@ -20,13 +20,18 @@ export class WorkerDecoder implements TurnDecoder {
   private readonly pending = new Map<number, { resolve: (t: DecodedTurn[]) => void; reject: (e: Error) => void }>();
   private nextId = 0;
   private failure: Error | null = null;
+  /** Time the worker spent decoding (its own clock): the generation stage's busy time, without message delays. */
+  workerBusyMs = 0;
 
   private constructor(private readonly worker: Worker) {
     worker.on('message', (message: FromWorker) => {
       if (message.type === 'ready') return;
       const waiter = this.pending.get(message.id);
       this.pending.delete(message.id);
-      if (message.type === 'decoded') waiter?.resolve(message.turns as DecodedTurn[]);
+      if (message.type === 'decoded') {
+        this.workerBusyMs += message.ms;
+        waiter?.resolve(message.turns as DecodedTurn[]);
+      }
       else waiter?.reject(new Error(`generation worker: ${message.message}`));
     });
     const fail = (error: Error): void => {

@@ -15,6 +15,7 @@
  * tensors and the wasm heap after every update.
  */
 import { access } from 'node:fs/promises';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { join } from 'node:path';
 import type { Observable } from 'rxjs';
 import { firstValueFrom, forkJoin, lastValueFrom, map, tap, toArray } from 'rxjs';
@@ -99,6 +100,8 @@ export async function benchPipeline(options: BenchOptions): Promise<BenchResult>
     const executions: JudgeRequest[] = [];
     const batches: (readonly Episode[])[] = [];
     const updateEnds: number[] = [];
+    let learnerBusyMs = 0;
+    const updateStarts: number[] = [];
     const policyPort = scriptedText(service, byId, scripted);
     const recordingPolicy: PolicyPort = {
       generate: (r) => {
@@ -116,9 +119,17 @@ export async function benchPipeline(options: BenchOptions): Promise<BenchResult>
     const timedLearner: LearnerPort = {
       update: (episodes) => {
         batches.push(episodes);
+        let started = 0;
         return learner.update(episodes).pipe(
+          tap({
+            subscribe: () => {
+              started = performance.now();
+              updateStarts.push(started);
+            },
+          }),
           tap(() => {
             updateEnds.push(performance.now());
+            learnerBusyMs += performance.now() - started;
             debugMemory(`update ${updateEnds.length}`);
           }),
         );
@@ -139,6 +150,9 @@ export async function benchPipeline(options: BenchOptions): Promise<BenchResult>
       extractCode: (t: string) => extractCode(t) ?? null,
       feedback: feedbackPolicy('real', { judge, problems, seed: 1 }),
     };
+    const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+    loopDelay.enable();
+    const workerBusy0 = decoder.workerBusyMs;
     const iteration = await timeIt(() =>
       lastValueFrom(
         trainingLoop(order, { policy: seeded, judge: recordingJudge, learner: timedLearner }, rollout, {
@@ -149,8 +163,12 @@ export async function benchPipeline(options: BenchOptions): Promise<BenchResult>
         }).pipe(toArray()),
       ),
     );
+    loopDelay.disable();
+    const workerBusyOverlappedMs = decoder.workerBusyMs - workerBusy0;
     // Each stage alone, on the same work.
+    const workerBusy1 = decoder.workerBusyMs;
     const gen = await timeIt(() => firstValueFrom(forkJoin(generations.map((r) => service.generate(r)))));
+    const workerBusyAloneMs = decoder.workerBusyMs - workerBusy1;
     const exec = await timeIt(() => Promise.all(executions.map((r) => pool.judge(r))));
     const update = await timeIt(async () => {
       for (const [i, b] of batches.entries()) {
@@ -165,6 +183,8 @@ export async function benchPipeline(options: BenchOptions): Promise<BenchResult>
     // first iteration has nothing to overlap with), against one iteration's stages alone.
     const steadyMs = updateEnds.length >= 3 ? (updateEnds.at(-1)! - updateEnds[1]!) / (updateEnds.length - 2) : NaN;
     const steadyRatio = steadyMs / (stagesMs / batches.length);
+    // How long the learner waited for its next batch after the first update (0 = updates back to back: the learner is the bottleneck).
+    const learnerWaitMs = updateStarts.slice(1).reduce((sum, start, i) => sum + Math.max(0, start - updateEnds[i]!), 0);
     const solved = batches.flat().filter((e) => e.solved).length;
     const results: JudgeResult[] = exec.value;
     const metrics = {
@@ -182,6 +202,12 @@ export async function benchPipeline(options: BenchOptions): Promise<BenchResult>
       overlapRatio: Number(ratio.toFixed(3)),
       steadyIterationMs: Math.round(steadyMs),
       steadyOverlapRatio: Number(steadyRatio.toFixed(3)),
+      decodeBusyOverlappedMs: Math.round(workerBusyOverlappedMs),
+      decodeBusyAloneMs: Math.round(workerBusyAloneMs),
+      learnerBusyOverlappedMs: Math.round(learnerBusyMs),
+      learnerWaitMs: Math.round(learnerWaitMs),
+      eventLoopDelayMeanMs: Number((loopDelay.mean / 1e6).toFixed(1)),
+      eventLoopDelayMaxMs: Math.round(loopDelay.max / 1e6),
     };
     return {
       name: 'pipeline',
@@ -190,6 +216,7 @@ export async function benchPipeline(options: BenchOptions): Promise<BenchResult>
         `backend ${backend.backend}; policy: ${metrics.policy}; ${ITERATIONS} iterations × ${EPISODES} episodes, max policy lag 1, decoding in a worker; ${generations.length} turns, ${results.length} executions, ${solved} solved`,
         `run ${metrics.iterationMs} ms; alone: generation ${metrics.generationAloneMs} ms + execution ${metrics.executionAloneMs} ms + updates ${metrics.updateMs} ms = ${Math.round(stagesMs)} ms`,
         `overlap ratio ${ratio.toFixed(3)} (whole run / sum of stages alone, pipeline fill and drain included)`,
+        `during the run: decoding busy ${metrics.decodeBusyOverlappedMs} ms (alone ${metrics.decodeBusyAloneMs} ms, both on the worker's clock), updates busy ${metrics.learnerBusyOverlappedMs} ms (alone ${metrics.updateMs} ms), learner waiting for a batch ${metrics.learnerWaitMs} ms between updates; main-thread event-loop delay mean ${metrics.eventLoopDelayMeanMs} ms, max ${metrics.eventLoopDelayMaxMs} ms`,
         `steady state: ${Math.round(steadyMs)} ms per iteration (update to update after the second) / ${Math.round(stagesMs / batches.length)} ms of stages alone per iteration = ${steadyRatio.toFixed(3)} (target ≤ 0.8)`,
       ],
     };
