@@ -47,6 +47,13 @@ export interface PipelineConfig {
   readonly training: {
     readonly iterations: number;
     readonly episodesPerIteration: number;
+    /**
+     * Episodes of each drawn problem, one after the other (default 1). With more than one, the
+     * group baselines of `ppo.rl.baseline` ('group-mean', 'leave-one-out') compare a problem's
+     * episodes with each other instead of asking a critic. Must divide `episodesPerIteration`.
+     * *(beyond the paper)*
+     */
+    readonly rolloutsPerProblem?: number;
     readonly maxPolicyLag: number;
     readonly lr: number;
     readonly criticLr: number;

@@ -51,3 +51,21 @@ export function problemOrder(problems: readonly Problem[], options: ProblemOrder
     },
   };
 }
+
+/**
+ * `order` with every draw repeated `size` times in a row: cursors g·size … g·size + size − 1 draw
+ * the problem of `order.at(g)` (each keeps its own cursor, so episode seeds still differ). A group
+ * of rollouts of one problem is what the group baselines compare.
+ */
+export function groupedOrder(order: ProblemOrder, size: number): ProblemOrder {
+  if (!Number.isInteger(size) || size < 1) throw new RangeError(`groupedOrder: group size must be a positive integer, got ${size}`);
+  if (size === 1) return order;
+  return {
+    size: order.size * size,
+    at(cursor: number): ProblemDraw {
+      if (!Number.isSafeInteger(cursor) || cursor < 0) throw new RangeError(`bad cursor ${cursor}`);
+      const draw = order.at(Math.floor(cursor / size));
+      return { ...draw, cursor };
+    },
+  };
+}

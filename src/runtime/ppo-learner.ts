@@ -98,9 +98,11 @@ export class PpoLearner implements LearnerPort {
     const empty: UpdateResult = { policyVersion: this.version, metrics: zeroMetrics(0), turnStats: batch.map(() => []) };
     if (sequences.length === 0) return empty;
 
-    // Reference log-probs and V_old, per turn.
+    // Reference log-probs and V_old, per turn. A group baseline needs no critic: it is neither
+    // evaluated nor trained then (its values stay 0 in the log).
+    const useCritic = (this.options.rl.baseline ?? 'critic') === 'critic';
     const refLogp = await this.perTurnLogp(this.parts.reference, sequences);
-    const values = await this.perTurnValues(sequences);
+    const values = useCritic ? await this.perTurnValues(sequences) : new Map<string, number>();
     const episodes: EpisodeTurns[] = [];
     const order: number[] = [];
     batch.forEach((episode, e) => {
@@ -135,7 +137,7 @@ export class PpoLearner implements LearnerPort {
       for (let start = 0; start < shuffled.length; start += size) {
         const minibatch = shuffled.slice(start, start + size);
         const p = await this.policyStep(minibatch, batch, ppo, turnIndex, oldLogp);
-        const v = await this.criticStep(minibatch, ppo, turnIndex);
+        const v = useCritic ? await this.criticStep(minibatch, ppo, turnIndex) : 0;
         sums.policyLoss += p.loss;
         sums.entropy += p.entropy;
         sums.clip += p.clipFraction;

@@ -20,7 +20,7 @@ import { dropStatementWords } from '../problems/drop-words.ts';
 import { seededRandom } from '../eval/seeded-random.ts';
 import { assembleSolution } from '../problems/solution.ts';
 import type { PipelineConfig } from '../pipeline/pipeline-config.ts';
-import { problemOrder } from '../pipeline/problem-order.ts';
+import { groupedOrder, problemOrder } from '../pipeline/problem-order.ts';
 import { trainingLoop, type LoopEvent } from '../pipeline/training-loop.ts';
 import type { Episode } from '../pipeline/episode.ts';
 import type { JudgePort, LearnerPort, UpdateResult } from '../pipeline/ports.ts';
@@ -79,6 +79,8 @@ export async function train(options: TrainOptions): Promise<TrainSummary> {
   const perIteration = options.overrides?.episodesPerIteration ?? pipeline.training.episodesPerIteration;
   const checkpointEvery = options.overrides?.checkpointEvery ?? pipeline.training.checkpointEvery;
   const concurrency = options.overrides?.concurrency ?? pipeline.rollout.concurrency;
+  const group = pipeline.training.rolloutsPerProblem ?? 1;
+  checkGroups(pipeline, perIteration, group);
 
   const backend = await selectBackend(options.backend, { log });
   const written = await loadProblems(resolve(options.root, pipeline.data.train));
@@ -236,7 +238,7 @@ export async function train(options: TrainOptions): Promise<TrainSummary> {
     };
 
     const loop = trainingLoop(
-      problemOrder(problems, { seed }),
+      groupedOrder(problemOrder(problems, { seed }), group),
       { policy: service, judge, learner: persisting },
       {
         maxTurns: pipeline.rollout.maxTurns,
@@ -358,4 +360,18 @@ async function exists(path: string): Promise<boolean> {
     () => true,
     () => false,
   );
+}
+
+/** Groups must tile the iteration, and a group baseline needs groups of at least two. */
+function checkGroups(pipeline: PipelineConfig, perIteration: number, group: number): void {
+  if (!Number.isInteger(group) || group < 1) {
+    throw new UsageError(`pipeline ${pipeline.name}: training.rolloutsPerProblem must be a positive integer, got ${group}`);
+  }
+  if (perIteration % group !== 0) {
+    throw new UsageError(`pipeline ${pipeline.name}: training.rolloutsPerProblem (${group}) must divide the episodes per iteration (${perIteration})`);
+  }
+  const baseline = pipeline.training.ppo.rl?.baseline ?? 'critic';
+  if (baseline !== 'critic' && group < 2) {
+    throw new UsageError(`pipeline ${pipeline.name}: the ${baseline} baseline needs training.rolloutsPerProblem ≥ 2 (a group of one has no baseline)`);
+  }
 }
