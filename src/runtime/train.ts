@@ -363,7 +363,7 @@ async function exists(path: string): Promise<boolean> {
 }
 
 /** Groups must tile the iteration, and a group baseline needs groups of at least two. */
-function checkGroups(pipeline: PipelineConfig, perIteration: number, group: number): void {
+export function checkGroups(pipeline: PipelineConfig, perIteration: number, group: number): void {
   if (!Number.isInteger(group) || group < 1) {
     throw new UsageError(`pipeline ${pipeline.name}: training.rolloutsPerProblem must be a positive integer, got ${group}`);
   }

@@ -1,0 +1,29 @@
+/**
+ * Every RL pipeline shipped in pipelines/ loads, is named after its file, names data files that
+ * exist, and passes the checks `rlef train` makes before it starts (group size against the
+ * iteration, group baseline with groups).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { access, readFile, readdir } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { REPO_ROOT, loadPipeline } from '../../../src/runtime/load-pipeline.ts';
+import { checkGroups } from '../../../src/runtime/train.ts';
+
+test('the shipped RL pipelines load and pass the pre-run checks', async () => {
+  const dir = join(REPO_ROOT, 'pipelines');
+  const checked: string[] = [];
+  for (const file of (await readdir(dir)).filter((f) => f.endsWith('.ts'))) {
+    // Only the RL pipeline configs: the other files in pipelines/ are scripts that run when imported.
+    const text = await readFile(join(dir, file), 'utf8');
+    if (!text.includes('export default definePipeline(') || !text.includes('rollout')) continue;
+    const pipeline = await loadPipeline(join(dir, file));
+    assert.equal(pipeline.name, basename(file, '.ts'), file);
+    for (const data of [pipeline.data.train, pipeline.data.heldout]) {
+      if (data !== undefined) await access(join(REPO_ROOT, data));
+    }
+    assert.doesNotThrow(() => checkGroups(pipeline, pipeline.training.episodesPerIteration, pipeline.training.rolloutsPerProblem ?? 1), file);
+    checked.push(pipeline.name);
+  }
+  assert.deepEqual(checked.sort(), ['rlef-bigbatch', 'rlef-group', 'rlef-ppo', 'single-turn-ppo']);
+});
