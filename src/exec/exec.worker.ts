@@ -67,8 +67,21 @@ export type WorkerReply =
   | { readonly serverPid: number; readonly result: ServerRunResult }
   | { readonly serverPid: number; readonly outcomes: readonly TestOutcome[] };
 
+/**
+ * Tasks wait here for the fork server, which runs one program at a time. The pool hands a worker
+ * several tasks at once (`concurrentTasksPerWorker`), so that the worker goes from one to the next
+ * without waiting for the main thread, which may be busy for seconds (a PPO update).
+ */
+let tail: Promise<unknown> = Promise.resolve();
+
 /** Piscina entry point. */
-export default async function handle(task: WorkerTask): Promise<WorkerReply> {
+export default function handle(task: WorkerTask): Promise<WorkerReply> {
+  const reply = tail.then(() => handleNow(task));
+  tail = reply.catch(() => undefined);
+  return reply;
+}
+
+async function handleNow(task: WorkerTask): Promise<WorkerReply> {
   switch (task.kind) {
     case 'hello': {
       const { hello } = await getServer();

@@ -15,6 +15,12 @@ import { resolvePython } from './python.ts';
 /** Default caps on captured output. */
 export const DEFAULT_MAX_STDOUT_BYTES = 32 * 1024 * 1024;
 export const DEFAULT_MAX_STDERR_BYTES = 1024 * 1024;
+/** Tasks a worker holds at once (it runs them one at a time). */
+const TASKS_PER_WORKER = 16;
+/** Piscina's error for the tasks of a worker thread it ended (see `#submit`). */
+const THREAD_TERMINATION = 'Terminating worker thread';
+/** How often a task is submitted at most when other tasks' cancellations keep ending its worker. */
+const MAX_ATTEMPTS = 4;
 
 export interface ExecutionPoolOptions {
   /** Worker threads, each with its own fork server (default: available cores, at most 8). */
@@ -37,7 +43,10 @@ export async function createExecutionPool(options: ExecutionPoolOptions = {}): P
     filename: new URL('./exec-worker.mjs', import.meta.url).href,
     minThreads: workers,
     maxThreads: workers,
-    concurrentTasksPerWorker: 1,
+    // Each worker holds up to this many tasks and runs them one after another (exec.worker.ts):
+    // it then keeps its fork server busy while the main thread is blocked (a PPO update can hold
+    // it for seconds), instead of waiting for the main thread to hand over each next task.
+    concurrentTasksPerWorker: TASKS_PER_WORKER,
     idleTimeout: Number.POSITIVE_INFINITY,
     // Workers keep a child process and its pipes: their event loop must keep running between tasks.
     atomics: 'disabled',
@@ -135,9 +144,19 @@ class PiscinaExecutionPool implements ExecutionPool {
     if (this.#closed !== undefined) throw new PoolClosedError();
     this.#inFlight++;
     try {
-      const reply = (await this.#piscina.run(task, signal === undefined ? {} : { signal })) as T;
-      this.#serverPids.add(reply.serverPid);
-      return reply;
+      for (let attempt = 1; ; attempt++) {
+        try {
+          const reply = (await this.#piscina.run(task, signal === undefined ? {} : { signal })) as T;
+          this.#serverPids.add(reply.serverPid);
+          return reply;
+        } catch (error: unknown) {
+          // Cancelling a task ends the worker thread it runs on (and so its fork server and the
+          // program); the other tasks that worker held fail with piscina's termination error.
+          // They were not cancelled: run them again on a fresh worker.
+          const bystander = error instanceof Error && error.message === THREAD_TERMINATION && signal?.aborted !== true;
+          if (!bystander || this.#closed !== undefined || attempt >= MAX_ATTEMPTS) throw error;
+        }
+      }
     } finally {
       this.#inFlight--;
       this.#completed++;
