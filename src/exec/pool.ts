@@ -15,8 +15,8 @@ import { resolvePython } from './python.ts';
 /** Default caps on captured output. */
 export const DEFAULT_MAX_STDOUT_BYTES = 32 * 1024 * 1024;
 export const DEFAULT_MAX_STDERR_BYTES = 1024 * 1024;
-/** Tasks a worker holds at once (it runs them one at a time). */
-const TASKS_PER_WORKER = 16;
+/** Tasks a worker holds at once by default (it runs them one at a time). */
+export const DEFAULT_TASKS_PER_WORKER = 16;
 /** Piscina's error for the tasks of a worker thread it ended (see `#submit`). */
 const THREAD_TERMINATION = 'Terminating worker thread';
 /** How often a task is submitted at most when other tasks' cancellations keep ending its worker. */
@@ -31,6 +31,12 @@ export interface ExecutionPoolOptions {
   readonly defaultLimits?: Partial<RunLimits>;
   /** Where the startup line about missing isolation goes (default: stderr). */
   readonly log?: (line: string) => void;
+  /**
+   * Tasks each worker holds at once and runs one after another (default 16). More keep the fork
+   * servers busy while the main thread is blocked (a PPO update); 1 balances best between
+   * workers (a task never waits behind a slow one on a busy worker while another is idle).
+   */
+  readonly tasksPerWorker?: number;
 }
 
 type Reply = { readonly serverPid: number };
@@ -46,7 +52,7 @@ export async function createExecutionPool(options: ExecutionPoolOptions = {}): P
     // Each worker holds up to this many tasks and runs them one after another (exec.worker.ts):
     // it then keeps its fork server busy while the main thread is blocked (a PPO update can hold
     // it for seconds), instead of waiting for the main thread to hand over each next task.
-    concurrentTasksPerWorker: TASKS_PER_WORKER,
+    concurrentTasksPerWorker: Math.max(1, Math.floor(options.tasksPerWorker ?? DEFAULT_TASKS_PER_WORKER)),
     idleTimeout: Number.POSITIVE_INFINITY,
     // Workers keep a child process and its pipes: their event loop must keep running between tasks.
     atomics: 'disabled',

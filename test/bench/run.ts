@@ -5,6 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import { benchExec } from './exec.ts';
+import { benchExecBlocked } from './exec-blocked.ts';
 import { benchModelResult } from './model.ts';
 import { benchPipeline } from './pipeline.ts';
 
@@ -25,6 +26,7 @@ export interface BenchResult {
 /** The registry: benchmark name → function. */
 export const benchmarks: Readonly<Record<string, (options: BenchOptions) => Promise<BenchResult>>> = {
   exec: benchExec,
+  'exec-blocked': benchExecBlocked,
   model: benchModelResult,
   pipeline: benchPipeline,
 };
