@@ -5,8 +5,8 @@
  * log-probabilities are recomputed by the learner), so this is a biased, exploring update.
  *
  * Measured (session 5, seed 1, this 2-core machine): training solve rate 59.4 → 75.0 → 79.7 %, turn-2
- * fix rate 17.9 → 18.2 → 28.0 %, but held-out 1@3 26.1 (−4.3 vs the warm start's 30.4); 22 minutes of
- * training, slowed by sampled programs that run to the time limit on one execution worker.
+ * fix rate 17.9 → 18.2 → 28.0 %, but held-out 1@3 26.1 (−4.3 vs the warm start's 30.4); 10.4 minutes of
+ * training (see the README's demo results for the rerun and the full held-out evaluation).
  */
 import { definePipeline } from '../src/pipeline/pipeline-config.ts';
 import rlef from './rlef-ppo.ts';
