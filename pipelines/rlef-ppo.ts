@@ -2,8 +2,8 @@
  * The default pipeline (`npm start`, `rlef train`): multi-turn RLEF with PPO (RLEF.md §1–3) on the
  * built-in task suite, starting from the shipped warm-start checkpoint (data/warmstart), ending
  * with a held-out evaluation of the start and the trained policy. Sized for a 2-core machine:
- * about 10 minutes with the wasm backend (training ≈ 5, held-out evaluation of the trained policy
- * ≈ 5; the start policy's evaluation is cached beside its weights).
+ * about 8 minutes with the wasm backend (training ≈ 3.5, held-out evaluation of the trained policy
+ * ≈ 4; the start policy's evaluation is cached beside its weights).
  *
  * Scaled down from the paper (§3: 1024 rollouts per iteration, 8B model): 16 episodes per
  * iteration for 5 iterations, with decoding in a worker thread one iteration ahead of the
