@@ -86,7 +86,10 @@ export interface ExecutionPool {
   readonly isolation: Isolation;
   judge(request: JudgeRequest, signal?: AbortSignal): Promise<JudgeResult>;
   run(code: string, stdin: string, limits?: Partial<RunLimits>, signal?: AbortSignal): Promise<RunResult>;
-  /** Number of tasks running and queued, for the UI's stages panel. */
+  /**
+   * Number of tasks running and queued, for the UI's stages panel. `running` counts the tasks
+   * handed to workers, which hold several each and run them one at a time (`tasksPerWorker`).
+   */
   stats(): { readonly running: number; readonly queued: number; readonly completed: number };
   close(): Promise<void>;
 }

@@ -9,14 +9,14 @@
 import { join } from 'node:path';
 import { createExecutionPool, DEFAULT_TASKS_PER_WORKER } from '../../src/exec/pool.ts';
 import { loadProblems } from '../../src/problems/load.ts';
+import type { Problem } from '../../src/problems/problem.ts';
 import { REPO_ROOT } from '../../src/runtime/load-pipeline.ts';
 import type { BenchOptions, BenchResult } from './run.ts';
 
 const BLOCK_MS = 2000;
 const GAP_MS = 20;
 
-async function judgeWhileBlocked(tasksPerWorker: number, workers: number): Promise<{ ms: number; passed: number; total: number }> {
-  const problems = (await loadProblems(join(REPO_ROOT, 'data/suite/train.jsonl'))).slice(0, 64);
+async function judgeWhileBlocked(problems: readonly Problem[], tasksPerWorker: number, workers: number): Promise<{ ms: number; passed: number; total: number }> {
   const pool = await createExecutionPool({ workers, tasksPerWorker });
   try {
     const t0 = performance.now();
@@ -42,8 +42,9 @@ async function judgeWhileBlocked(tasksPerWorker: number, workers: number): Promi
 
 export async function benchExecBlocked(options: BenchOptions): Promise<BenchResult> {
   const workers = options.workers ?? 1;
-  const baseline = await judgeWhileBlocked(1, workers);
-  const pool = await judgeWhileBlocked(DEFAULT_TASKS_PER_WORKER, workers);
+  const problems = (await loadProblems(join(REPO_ROOT, 'data/suite/train.jsonl'))).slice(0, 64);
+  const baseline = await judgeWhileBlocked(problems, 1, workers);
+  const pool = await judgeWhileBlocked(problems, DEFAULT_TASKS_PER_WORKER, workers);
   const ratio = baseline.ms / pool.ms;
   return {
     name: 'exec-blocked',
