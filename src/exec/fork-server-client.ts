@@ -121,8 +121,12 @@ export class ForkServerClient {
     return frame.result;
   }
 
-  /** Ends the server: closing its stdin makes it kill any child and exit. */
+  /**
+   * Ends the server: closing its stdin makes it kill any child and exit. A run in flight fails at
+   * once, and the client counts as gone from now on.
+   */
   async close(): Promise<void> {
+    this.#fail(new SandboxError('fork server closed'));
     if (this.#child.exitCode !== null || this.#child.signalCode !== null) return;
     const exited = new Promise<void>((resolve) => this.#child.once('exit', () => resolve()));
     this.#child.stdin.end();

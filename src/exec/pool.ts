@@ -4,11 +4,14 @@
  */
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { randomUUID } from 'node:crypto';
+import { BroadcastChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { DEFAULT_MEMORY_LIMIT_BYTES, DEFAULT_TIME_LIMIT_MS } from '../problems/problem.ts';
 import type { ExecutionPool, Isolation, JudgeRequest, JudgeResult, RunLimits, RunResult, TestOutcome } from './types.ts';
 import type { ServerHello, ServerRunResult } from './fork-server-client.ts';
-import type { ExecWorkerData, ResolvedLimits, WorkerTask } from './exec.worker.ts';
+import type { ControlMessage, ExecWorkerData, ResolvedLimits, WorkerTask } from './exec.worker.ts';
+import { BOARD_HEARTBEAT, boardClock, createBoard, runningFor } from './board.ts';
 import { PoolClosedError, SandboxError } from './errors.ts';
 import { resolvePython } from './python.ts';
 
@@ -17,9 +20,9 @@ export const DEFAULT_MAX_STDOUT_BYTES = 32 * 1024 * 1024;
 export const DEFAULT_MAX_STDERR_BYTES = 1024 * 1024;
 /** Tasks a worker holds at once by default (it runs them one at a time). */
 export const DEFAULT_TASKS_PER_WORKER = 16;
-/** Piscina's error for the tasks of a worker thread it ended (see `#submit`). */
+/** Piscina's error for the tasks of a worker thread that ended (see `#submit`). */
 const THREAD_TERMINATION = 'Terminating worker thread';
-/** How often a task is submitted at most when other tasks' cancellations keep ending its worker. */
+/** How often a task is submitted at most when its worker threads keep ending (crashes). */
 const MAX_ATTEMPTS = 4;
 
 export interface ExecutionPoolOptions {
@@ -33,18 +36,50 @@ export interface ExecutionPoolOptions {
   readonly log?: (line: string) => void;
   /**
    * Tasks each worker holds at once and runs one after another (default 16). More keep the fork
-   * servers busy while the main thread is blocked (a PPO update); 1 balances best between
-   * workers (a task never waits behind a slow one on a busy worker while another is idle).
+   * servers busy while the main thread is blocked (a PPO update). Tasks a worker holds unstarted
+   * move to an idle worker while the main thread is responsive (exec.worker.ts), so they do not
+   * wait behind a slow one.
    */
   readonly tasksPerWorker?: number;
 }
 
 type Reply = { readonly serverPid: number };
 
+/** Piscina's balancer type (not exported by name). */
+type LoadBalancer = NonNullable<NonNullable<ConstructorParameters<typeof Piscina>[0]>['loadBalancer']>;
+
+/** How often the main thread marks itself responsive on the board while tasks are in flight. */
+const HEARTBEAT_EVERY_MS = 10;
+
+/** A worker that has been running its current task this long counts as stuck on a slow one. */
+const SLOW_TASK_MS = 25;
+
+/**
+ * Least busy worker first (ties: the first), each holding at most `maximumUsage` tasks; a worker
+ * stuck on a slow task (the board says since when it runs it) comes after all the others.
+ */
+function leastBusy(maximumUsage: number, board: Int32Array): LoadBalancer {
+  return (_task, workers) => {
+    let candidate: (typeof workers)[number] | null = null;
+    let best = Number.POSITIVE_INFINITY;
+    for (const worker of workers) {
+      if (worker.terminating || worker.destroyed || worker.currentUsage >= maximumUsage) continue;
+      const load = worker.currentUsage + (runningFor(board, worker.id) > SLOW_TASK_MS ? maximumUsage : 0);
+      if (load < best) {
+        candidate = worker;
+        best = load;
+      }
+    }
+    return candidate;
+  };
+}
+
 /** Starts the workers and their fork servers, probes the isolation, and returns the pool. */
 export async function createExecutionPool(options: ExecutionPoolOptions = {}): Promise<ExecutionPool> {
   const workers = Math.max(1, options.workers ?? Math.min(availableParallelism(), 8));
-  const data: ExecWorkerData = { python: resolvePython(options.python) };
+  const board = createBoard();
+  const data: ExecWorkerData = { python: resolvePython(options.python), board, channel: `rlef-exec-${randomUUID()}` };
+  const tasksPerWorker = Math.max(1, Math.floor(options.tasksPerWorker ?? DEFAULT_TASKS_PER_WORKER));
   const piscina = new Piscina<WorkerTask, unknown>({
     filename: new URL('./exec-worker.mjs', import.meta.url).href,
     minThreads: workers,
@@ -52,7 +87,10 @@ export async function createExecutionPool(options: ExecutionPoolOptions = {}): P
     // Each worker holds up to this many tasks and runs them one after another (exec.worker.ts):
     // it then keeps its fork server busy while the main thread is blocked (a PPO update can hold
     // it for seconds), instead of waiting for the main thread to hand over each next task.
-    concurrentTasksPerWorker: Math.max(1, Math.floor(options.tasksPerWorker ?? DEFAULT_TASKS_PER_WORKER)),
+    // Our balancer, because piscina's gives a task with an AbortSignal only to an idle worker;
+    // the pool cancels tasks itself (`#submit`), so piscina never sees a signal anyway.
+    concurrentTasksPerWorker: tasksPerWorker,
+    loadBalancer: leastBusy(tasksPerWorker, new Int32Array(board)),
     idleTimeout: Number.POSITIVE_INFINITY,
     // Workers keep a child process and its pipes: their event loop must keep running between tasks.
     atomics: 'disabled',
@@ -72,7 +110,7 @@ export async function createExecutionPool(options: ExecutionPoolOptions = {}): P
       `rlef exec: isolation incomplete: ${isolation.notes.join('; ')}`,
     );
   }
-  return new PiscinaExecutionPool(piscina, isolation, resolveLimits({}, options.defaultLimits ?? {}), hellos.map((h) => h.pid));
+  return new PiscinaExecutionPool(piscina, isolation, resolveLimits({}, options.defaultLimits ?? {}), hellos.map((h) => h.pid), new Int32Array(board), data.channel);
 }
 
 function isolationOf(hellos: readonly ServerHello[]): Isolation {
@@ -99,21 +137,35 @@ class PiscinaExecutionPool implements ExecutionPool {
   readonly #defaults: ResolvedLimits;
   /** Fork server pids seen, so `close` can wait until they are gone. */
   readonly #serverPids: Set<number>;
+  /** Shared with the workers (exec.worker.ts): the main thread's heartbeat lives here. */
+  readonly #board: Int32Array;
+  /** The workers' BroadcastChannel: cancellations go out on it. */
+  readonly #channel: BroadcastChannel;
+  #heartbeat: NodeJS.Timeout | undefined;
+  #nextTaskId = 1;
   #inFlight = 0;
   #completed = 0;
   #closed: Promise<void> | undefined;
 
-  constructor(piscina: Piscina<WorkerTask, unknown>, isolation: Isolation, defaults: ResolvedLimits, serverPids: number[]) {
+  constructor(
+    piscina: Piscina<WorkerTask, unknown>, isolation: Isolation, defaults: ResolvedLimits, serverPids: number[],
+    board: Int32Array, channel: string,
+  ) {
     this.#piscina = piscina;
     this.isolation = isolation;
     this.#defaults = defaults;
     this.#serverPids = new Set(serverPids);
+    this.#board = board;
+    this.#channel = new BroadcastChannel(channel);
+    this.#channel.onmessage = (): void => undefined; // workers' requests to each other
+    this.#channel.unref();
   }
 
   async judge(request: JudgeRequest, signal?: AbortSignal): Promise<JudgeResult> {
     const started = performance.now();
     const reply = await this.#submit<Reply & { outcomes: TestOutcome[] }>({
       kind: 'judge',
+      taskId: this.#nextTaskId++,
       code: request.code,
       tests: request.tests,
       mode: request.mode,
@@ -130,7 +182,7 @@ class PiscinaExecutionPool implements ExecutionPool {
 
   async run(code: string, stdin: string, limits?: Partial<RunLimits>, signal?: AbortSignal): Promise<RunResult> {
     const reply = await this.#submit<Reply & { result: ServerRunResult }>({
-      kind: 'run', code, stdin, limits: resolveLimits(limits ?? {}, this.#defaults),
+      kind: 'run', taskId: this.#nextTaskId++, code, stdin, limits: resolveLimits(limits ?? {}, this.#defaults),
     }, signal);
     const { testCompleted: _testCompleted, ...result } = reply.result;
     return result;
@@ -146,30 +198,74 @@ class PiscinaExecutionPool implements ExecutionPool {
     return this.#closed;
   }
 
-  async #submit<T extends Reply>(task: WorkerTask, signal?: AbortSignal): Promise<T> {
+  /**
+   * Submits a task and waits for its reply. Cancelling is the pool's own, not piscina's (which
+   * would end the worker thread and fail every other task it holds): the caller gets an AbortError
+   * at once, and the worker holding the task drops it, or, if it is running, ends its fork server
+   * (which kills the program) and goes on with a fresh one.
+   */
+  async #submit<T extends Reply>(task: Extract<WorkerTask, { taskId: number }>, signal?: AbortSignal): Promise<T> {
     if (this.#closed !== undefined) throw new PoolClosedError();
-    this.#inFlight++;
+    if (this.#inFlight++ === 0) this.#beat();
     try {
-      for (let attempt = 1; ; attempt++) {
+      for (let attempt = 1; ; ) {
+        if (signal?.aborted === true) throw abortError(signal.reason);
         try {
-          const reply = (await this.#piscina.run(task, signal === undefined ? {} : { signal })) as T;
+          const reply = await this.#cancellable(this.#piscina.run(task) as Promise<T | { requeue: true }>, task.taskId, signal);
+          // Given back unstarted by a worker because another one is idle: submit it again.
+          if ('requeue' in reply) continue;
           this.#serverPids.add(reply.serverPid);
           return reply;
         } catch (error: unknown) {
-          // Cancelling a task ends the worker thread it runs on (and so its fork server and the
-          // program); the other tasks that worker held fail with piscina's termination error.
-          // They were not cancelled: run them again on a fresh worker.
-          const bystander = error instanceof Error && error.message === THREAD_TERMINATION && signal?.aborted !== true;
-          if (!bystander || this.#closed !== undefined || attempt >= MAX_ATTEMPTS) throw error;
+          // A worker thread that ended (it crashed, or the pool is closing) fails the tasks it
+          // held with piscina's termination error; unless the pool is closing, run them again.
+          const bystander = error instanceof Error && error.message === THREAD_TERMINATION;
+          if (!bystander || this.#closed !== undefined || attempt++ >= MAX_ATTEMPTS) throw error;
         }
       }
     } finally {
-      this.#inFlight--;
+      if (--this.#inFlight === 0) this.#stopBeating();
       this.#completed++;
     }
   }
 
+  /** `reply`, or an AbortError as soon as `signal` aborts (then the workers are told to cancel `taskId`). */
+  #cancellable<R>(reply: Promise<R>, taskId: number, signal?: AbortSignal): Promise<R> {
+    if (signal === undefined) return reply;
+    return new Promise<R>((resolve, reject) => {
+      const onAbort = (): void => {
+        reply.catch(() => undefined); // settles later, with nobody waiting
+        this.#channel.postMessage({ cancel: taskId } satisfies ControlMessage);
+        reject(abortError(signal.reason));
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      reply.then(
+        (value) => {
+          signal.removeEventListener('abort', onAbort);
+          resolve(value);
+        },
+        (error: unknown) => {
+          signal.removeEventListener('abort', onAbort);
+          reject(error instanceof Error ? error : new Error(String(error)));
+        },
+      );
+    });
+  }
+
+  /** While tasks are in flight, tell the workers every few ms that this thread is responsive. */
+  #beat(): void {
+    Atomics.store(this.#board, BOARD_HEARTBEAT, boardClock());
+    this.#heartbeat ??= setInterval(() => Atomics.store(this.#board, BOARD_HEARTBEAT, boardClock()), HEARTBEAT_EVERY_MS).unref();
+  }
+
+  #stopBeating(): void {
+    clearInterval(this.#heartbeat);
+    this.#heartbeat = undefined;
+  }
+
   async #shutdown(): Promise<void> {
+    this.#stopBeating();
+    this.#channel.close();
     // Ending the worker threads closes each fork server's stdin; the server then kills its child,
     // removes its scratch space and exits. Wait for that so no process outlives `close`.
     await this.#piscina.destroy();
@@ -178,6 +274,10 @@ class PiscinaExecutionPool implements ExecutionPool {
       while (isAlive(pid) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
     }
   }
+}
+
+function abortError(reason: unknown): Error {
+  return Object.assign(new Error('The task has been aborted', { cause: reason }), { name: 'AbortError' });
 }
 
 /** A zombie counts as gone: it runs nothing, and its parent (this process) reaps it. */

@@ -4,7 +4,8 @@
  * the reference solutions of the first 64 training problems of the built-in suite, judged on
  * their public tests by a one-worker pool while the main thread is busy 2 s out of every 2.02 s.
  * The pool as configured (workers hold 16 tasks each) against the baseline of one task per worker,
- * where each next task needs the main thread to hand it over.
+ * where each next task needs the main thread to hand it over. Each judge carries an AbortSignal,
+ * as training's and evaluation's do.
  */
 import { join } from 'node:path';
 import { createExecutionPool, DEFAULT_TASKS_PER_WORKER } from '../../src/exec/pool.ts';
@@ -22,7 +23,7 @@ async function judgeWhileBlocked(problems: readonly Problem[], tasksPerWorker: n
     const t0 = performance.now();
     let finished = false;
     const all = Promise.all(problems.map((problem) =>
-      pool.judge({ code: problem.solutions[0] ?? '', tests: problem.tests.public, mode: 'all' })));
+      pool.judge({ code: problem.solutions[0] ?? '', tests: problem.tests.public, mode: 'all' }, new AbortController().signal)));
     void all.finally(() => {
       finished = true;
     });

@@ -211,17 +211,23 @@ describe('the sandbox', () => {
   });
 
   test('cancelling one task does not fail the tasks queued behind it on the same worker', async () => {
-    const controller = new AbortController();
-    const started = Date.now();
-    const running = pool.run('while True:\n    pass\n', '', { ...LIMITS, timeLimitMs: 30_000 }, controller.signal);
-    // Workers hold several tasks each, so some of these wait behind the endless loop.
-    const others = Array.from({ length: 8 }, (_, i) =>
-      pool.run(`print(${i})\n`, '', LIMITS).then((result) => ({ result, at: Date.now() - started })));
-    setTimeout(() => controller.abort(), 300);
-    await assert.rejects(running, (error: unknown) => error instanceof Error && error.name === 'AbortError');
-    const done = await Promise.all(others);
-    done.forEach(({ result }, i) => assert.equal(result.stdout, `${i}\n`));
-    assert.ok(done.some(({ at }) => at >= 300), 'no task waited behind the cancelled one');
+    // One worker, so the others really wait behind the endless loop (none can move elsewhere).
+    const single = await createExecutionPool({ workers: 1, log: () => undefined });
+    try {
+      const controller = new AbortController();
+      const started = Date.now();
+      const running = single.run('while True:\n    pass\n', '', { ...LIMITS, timeLimitMs: 30_000 }, controller.signal);
+      const others = Array.from({ length: 8 }, (_, i) =>
+        single.run(`print(${i})\n`, '', LIMITS, new AbortController().signal).then((result) => ({ result, at: Date.now() - started })));
+      setTimeout(() => controller.abort(), 300);
+      await assert.rejects(running, (error: unknown) => error instanceof Error && error.name === 'AbortError');
+      const done = await Promise.all(others);
+      done.forEach(({ result }, i) => assert.equal(result.stdout, `${i}\n`));
+      assert.ok(done.some(({ at }) => at >= 300), 'no task waited behind the cancelled one');
+      assert.equal((await single.run('print(7)', '', LIMITS)).stdout, '7\n', 'the worker stopped serving');
+    } finally {
+      await single.close();
+    }
     const deadline = Date.now() + 5000;
     while (leftovers([...uidsSeen]).length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     await assertCleanAndServing();

@@ -1,0 +1,79 @@
+/**
+ * How the pool spreads tasks over its workers: cancellable tasks are held several per worker like
+ * the others, tasks waiting behind a slow one move to an idle worker, and a task cancelled before
+ * it starts never runs.
+ */
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createExecutionPool } from '../../../src/exec/pool.ts';
+import type { RunLimits } from '../../../src/exec/types.ts';
+import { leftovers } from './processes.ts';
+
+const LIMITS: Partial<RunLimits> = { timeLimitMs: 5000, memoryLimitBytes: 256 * 1024 * 1024 };
+
+function blockMainThread(ms: number): void {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    // busy, as a PPO update keeps the main thread
+  }
+}
+
+describe('pool scheduling', () => {
+  test('a worker holds several cancellable tasks and runs them while the main thread is blocked', async () => {
+    const pool = await createExecutionPool({ workers: 1, tasksPerWorker: 16, log: () => undefined });
+    try {
+      await pool.run('pass', '', LIMITS); // the worker is up and warm
+      const started = Date.now();
+      const runs = Array.from({ length: 8 }, (_, i) =>
+        pool.run(`import time\ntime.sleep(0.02)\nprint(time.time(), ${i})`, '', LIMITS, new AbortController().signal));
+      blockMainThread(1500);
+      const blockEnded = Date.now();
+      const results = await Promise.all(runs);
+      const finishedAt = results.map((result) => Number(result.stdout.split(' ')[0]) * 1000);
+      const during = finishedAt.filter((at) => at >= started && at < blockEnded).length;
+      // Handed over one at a time, only the first would run before the main thread is free again.
+      assert.equal(during, 8, `only ${during} of 8 ran while the main thread was blocked`);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  test('tasks waiting behind a slow one move to an idle worker', async () => {
+    const pool = await createExecutionPool({ workers: 2, tasksPerWorker: 16, log: () => undefined });
+    try {
+      await Promise.all([pool.run('pass', '', LIMITS), pool.run('pass', '', LIMITS)]);
+      const slow = pool.run('import time\ntime.sleep(2)\nprint("slow")', '', LIMITS).then(() => Date.now());
+      // The least busy worker gets each next task, so about half of these land behind the slow one.
+      const quick = Array.from({ length: 16 }, (_, i) => pool.run(`print(${i})`, '', LIMITS, new AbortController().signal)
+        .then((result) => ({ at: Date.now(), stdout: result.stdout })));
+      const quickDone = await Promise.all(quick);
+      const slowDone = await slow;
+      quickDone.forEach(({ stdout }, i) => assert.equal(stdout, `${i}\n`));
+      const late = quickDone.filter(({ at }) => at >= slowDone).length;
+      assert.equal(late, 0, `${late} quick tasks waited for the slow one although the other worker was idle`);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  test('a task cancelled while it waits for a worker never runs', async () => {
+    const pool = await createExecutionPool({ workers: 1, tasksPerWorker: 1, log: () => undefined });
+    try {
+      await pool.run('pass', '', LIMITS);
+      const first = pool.run('import time\ntime.sleep(0.5)\nprint("first")', '', LIMITS);
+      const controller = new AbortController();
+      const queued = pool.run('import time\ntime.sleep(4)\nprint("cancelled")', '', LIMITS, controller.signal);
+      controller.abort();
+      await assert.rejects(queued, (error: unknown) => error instanceof Error && error.name === 'AbortError');
+      assert.equal((await first).stdout, 'first\n');
+      // Had the cancelled task been handed to the worker anyway, its sleep would show up here.
+      for (let i = 0; i < 10; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 60));
+        assert.deepEqual(leftovers(), [], 'the cancelled task ran');
+      }
+      assert.equal((await pool.run('print(42)', '', LIMITS)).stdout, '42\n', 'the pool stopped serving');
+    } finally {
+      await pool.close();
+    }
+  });
+});
