@@ -54,6 +54,15 @@ export function publishSlot(board: Int32Array, slot: number, threadId: number, w
   Atomics.store(board, base(slot) + RUNNING_SINCE, runningSince === undefined ? 0 : runningSince + 1);
 }
 
+/** Clears the slot of a worker thread that ended, so that nobody waits for its tasks. */
+export function clearThread(board: Int32Array, threadId: number): void {
+  for (let slot = 0; slot < BOARD_SLOTS; slot++) {
+    if (Atomics.load(board, base(slot) + THREAD) !== threadId) continue;
+    Atomics.store(board, base(slot) + WAITING, 0);
+    Atomics.store(board, base(slot) + RUNNING_SINCE, 0);
+  }
+}
+
 /** Whether a slot other than `except` holds unstarted tasks. */
 export function othersWaiting(board: Int32Array, except: number): boolean {
   for (let slot = 0; slot < BOARD_SLOTS; slot++) {

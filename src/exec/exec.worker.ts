@@ -187,14 +187,17 @@ async function drain(): Promise<void> {
 }
 
 /**
- * Idle: if another worker holds tasks it has not started, ask for them. Looked at again every few
- * ms while the pool has work in flight (its heartbeat is fresh): tasks can reach a busy worker
- * after this one went idle.
+ * Idle: if another worker holds tasks it has not started, ask for them once the main thread is
+ * responsive. Looked at again every few ms while the pool has work in flight (its heartbeat is
+ * fresh: tasks can reach a busy worker after this one went idle) or others hold unstarted tasks
+ * (the main thread may be blocked now and free later); a new task of our own ends the polling.
  */
 function askForWork(): void {
-  if (draining || waiting.length > 0 || !mainThreadResponsive(board)) return;
-  if (othersWaiting(board, slot)) channel.postMessage({ steal: slot } satisfies ControlMessage);
-  setTimeout(askForWork, IDLE_POLL_MS).unref();
+  if (draining || waiting.length > 0) return;
+  const responsive = mainThreadResponsive(board);
+  const others = othersWaiting(board, slot);
+  if (responsive && others) channel.postMessage({ steal: slot } satisfies ControlMessage);
+  if (responsive || others) setTimeout(askForWork, IDLE_POLL_MS).unref();
 }
 
 /** Answers every unstarted run/judge task with `requeue` (hello stays: it is for this worker). */

@@ -11,7 +11,7 @@ import { DEFAULT_MEMORY_LIMIT_BYTES, DEFAULT_TIME_LIMIT_MS } from '../problems/p
 import type { ExecutionPool, Isolation, JudgeRequest, JudgeResult, RunLimits, RunResult, TestOutcome } from './types.ts';
 import type { ServerHello, ServerRunResult } from './fork-server-client.ts';
 import type { ControlMessage, ExecWorkerData, ResolvedLimits, WorkerTask } from './exec.worker.ts';
-import { BOARD_HEARTBEAT, boardClock, createBoard, runningFor } from './board.ts';
+import { BOARD_HEARTBEAT, boardClock, clearThread, createBoard, runningFor } from './board.ts';
 import { PoolClosedError, SandboxError } from './errors.ts';
 import { resolvePython } from './python.ts';
 
@@ -96,6 +96,8 @@ export async function createExecutionPool(options: ExecutionPoolOptions = {}): P
     atomics: 'disabled',
     workerData: data,
   });
+  // A worker that ended (crash, close) can no longer give back the tasks its slot says it holds.
+  piscina.on('workerDestroy', (worker: { id: number }) => clearThread(new Int32Array(board), worker.id));
   let hellos: ServerHello[];
   try {
     // One hello per worker, at once: each starts its fork server and probes the isolation.

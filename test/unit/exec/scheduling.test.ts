@@ -56,6 +56,25 @@ describe('pool scheduling', () => {
     }
   });
 
+  test('tasks waiting behind a slow one still move once a blocked main thread is free again', async () => {
+    const pool = await createExecutionPool({ workers: 2, tasksPerWorker: 16, log: () => undefined });
+    try {
+      await Promise.all([pool.run('pass', '', LIMITS), pool.run('pass', '', LIMITS)]);
+      const slow = pool.run('import time\ntime.sleep(2.5)\nprint("slow")', '', LIMITS).then(() => Date.now());
+      const quick = Array.from({ length: 16 }, (_, i) =>
+        pool.run(`import time\ntime.sleep(0.03)\nprint(${i})`, '', LIMITS).then(() => Date.now()));
+      // The other worker runs out of work (≈ 8 × 30 ms) while this thread is blocked: it may not
+      // ask then (tasks given back would wait for this thread), but must ask once the thread is free.
+      blockMainThread(800);
+      const quickDone = await Promise.all(quick);
+      const slowDone = await slow;
+      const late = quickDone.filter((at) => at >= slowDone).length;
+      assert.equal(late, 0, `${late} quick tasks waited for the slow one`);
+    } finally {
+      await pool.close();
+    }
+  });
+
   test('a task cancelled while it waits for a worker never runs', async () => {
     const pool = await createExecutionPool({ workers: 1, tasksPerWorker: 1, log: () => undefined });
     try {
