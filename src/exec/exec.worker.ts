@@ -115,6 +115,8 @@ const board = new Int32Array(boardBuffer);
 const slot = takeSlot(board);
 /** How often an idle worker looks for tasks held unstarted by others, while the pool has work in flight. */
 const IDLE_POLL_MS = 10;
+/** The idle worker's next look, when one is due. */
+let poll: NodeJS.Timeout | undefined;
 const channel = new BroadcastChannel(channelName);
 channel.unref();
 channel.onmessage = (event: unknown): void => {
@@ -166,7 +168,6 @@ export default function handle(task: WorkerTask): Promise<WorkerReply> {
 async function drain(): Promise<void> {
   draining = true;
   for (let next = waiting.shift(); next !== undefined; next = waiting.shift()) {
-    publish();
     const controller = new AbortController();
     running = next.task.kind === 'hello' ? undefined : { taskId: next.task.taskId, controller };
     runningSince = boardClock();
@@ -193,11 +194,16 @@ async function drain(): Promise<void> {
  * (the main thread may be blocked now and free later); a new task of our own ends the polling.
  */
 function askForWork(): void {
-  if (draining || waiting.length > 0) return;
+  if (draining || waiting.length > 0 || poll !== undefined) return; // one polling chain at most
   const responsive = mainThreadResponsive(board);
   const others = othersWaiting(board, slot);
   if (responsive && others) channel.postMessage({ steal: slot } satisfies ControlMessage);
-  if (responsive || others) setTimeout(askForWork, IDLE_POLL_MS).unref();
+  if (responsive || others) {
+    poll = setTimeout(() => {
+      poll = undefined;
+      askForWork();
+    }, IDLE_POLL_MS).unref();
+  }
 }
 
 /** Answers every unstarted run/judge task with `requeue` (hello stays: it is for this worker). */
