@@ -212,6 +212,7 @@ class PiscinaExecutionPool implements ExecutionPool {
     try {
       for (let attempt = 1; ; ) {
         if (signal?.aborted === true) throw abortError(signal.reason);
+        if (this.#closed !== undefined) throw new PoolClosedError(); // closed while a task was given back
         try {
           const reply = await this.#cancellable(this.#piscina.run(task) as Promise<T | { requeue: true }>, task.taskId, signal);
           // Given back unstarted by a worker because another one is idle: submit it again.

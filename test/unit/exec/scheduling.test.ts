@@ -96,3 +96,45 @@ describe('pool scheduling', () => {
     }
   });
 });
+
+describe('pool scheduling under churn', () => {
+  test('random cancellations among many tasks: every task settles, the rest give their output, nothing is left', async () => {
+    const pool = await createExecutionPool({ workers: 2, tasksPerWorker: 16, log: () => undefined });
+    try {
+      const outcomes = await Promise.all(Array.from({ length: 120 }, async (_, i) => {
+        const controller = new AbortController();
+        // Every fifth task sleeps (it may be running when cancelled), every third is cancelled at once or soon.
+        const code = i % 5 === 0 ? `import time\ntime.sleep(0.2)\nprint(${i})` : `print(${i})`;
+        const run = pool.run(code, '', LIMITS, controller.signal);
+        if (i % 3 === 0) setTimeout(() => controller.abort(), (i * 7) % 50);
+        try {
+          return { i, stdout: (await run).stdout };
+        } catch (error: unknown) {
+          assert.ok(error instanceof Error && error.name === 'AbortError', `task ${i}: ${String(error)}`);
+          assert.equal(i % 3, 0, `task ${i} failed but was not cancelled`);
+          return { i, stdout: undefined };
+        }
+      }));
+      for (const { i, stdout } of outcomes) if (stdout !== undefined) assert.equal(stdout, `${i}\n`);
+      assert.ok(outcomes.filter(({ stdout }) => stdout === undefined).length > 0, 'no cancellation took effect');
+      assert.equal((await pool.run('print(1)', '', LIMITS)).stdout, '1\n', 'the pool stopped serving');
+      const deadline = Date.now() + 5000;
+      while (leftovers().length > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+      assert.deepEqual(leftovers(), [], 'a cancelled program outlived its cancellation');
+    } finally {
+      await pool.close();
+    }
+  });
+
+  test('closing the pool with tasks in flight settles them all', async () => {
+    const pool = await createExecutionPool({ workers: 2, tasksPerWorker: 16, log: () => undefined });
+    const runs = Array.from({ length: 40 }, (_, i) => pool.run(`import time\ntime.sleep(0.05)\nprint(${i})`, '', LIMITS, new AbortController().signal)
+      .then(() => 'done', () => 'failed'));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await pool.close();
+    const settled = await Promise.all(runs);
+    assert.equal(settled.length, 40);
+    assert.ok(settled.includes('failed'), 'close waited for every task instead of ending them');
+    assert.deepEqual(leftovers(), [], 'a program outlived the pool');
+  });
+});
