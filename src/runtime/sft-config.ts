@@ -17,6 +17,11 @@ export interface SftPipelineConfig {
   };
   /** Shape of the freshly initialised policy (byte tokenizer). */
   readonly model: ModelConfig;
+  /**
+   * Checkpoint folder to start from instead of a fresh initialisation (fine-tuning), relative to
+   * the repository root; its shape must be `model`.
+   */
+  readonly init?: string;
   /** Seed of initialisation, data selection and order. */
   readonly seed: number;
   /** Share of the dialogs that are repair traces (buggy attempt, real feedback, fix), in [0, 1). */

@@ -68,6 +68,15 @@ export async function runSft(options: RunSftOptions): Promise<SftSummary> {
   const pool = await createExecutionPool({ workers: pipeline.exec.workers });
   const tokenizer = new ByteTokenizer();
   const model = new LlamaModel(pipeline.model, { seed });
+  if (pipeline.init !== undefined && options.resume !== true) {
+    try {
+      await initFrom(path(pipeline.init), model, pipeline, log);
+    } catch (error: unknown) {
+      model.dispose();
+      await pool.close();
+      throw error;
+    }
+  }
   const optimizer = new AdamW(model.getWeights(), {
     lr: t.lr,
     weightDecay: t.weightDecay,
@@ -289,6 +298,18 @@ export async function importHfWarmStart(options: ImportHfOptions): Promise<SftSu
     model.dispose();
     await pool.close();
   }
+}
+
+/** Loads a checkpoint's weights into `model` (fine-tuning); refuses one of another shape. */
+async function initFrom(dir: string, model: LlamaModel, pipeline: SftPipelineConfig, log: (line: string) => void): Promise<void> {
+  const checkpoint = await loadCheckpoint(dir);
+  const config = checkpoint.config as unknown as Record<string, unknown>;
+  const mismatch = (Object.keys(pipeline.model) as (keyof typeof pipeline.model)[]).filter((k) => config[k] !== pipeline.model[k]);
+  if (mismatch.length > 0) {
+    throw new UsageError(`${dir}: model shape differs from the pipeline's in ${mismatch.map((k) => `${k} (${String(config[k])} vs ${String(pipeline.model[k])})`).join(', ')}`);
+  }
+  model.setWeights(checkpoint.weights);
+  log(`[sft] starting from the weights of ${dir}`);
 }
 
 /** Seconds as `1h02m03s` / `2m03s` / `3s`. */

@@ -61,6 +61,23 @@ test('runSft trains from the smoke split, writes a checkpoint rlef train can loa
     assert.equal(again.steps, 4);
     assert.deepEqual(again.evaluation?.results, summary.evaluation?.results);
     await assert.rejects(runSft({ pipeline, root: ROOT, backend: 'wasm', resume: true, steps: 6, log: () => undefined }), UsageError);
+
+    // `init`: fine-tuning starts from the checkpoint's weights (one step at a vanishing learning
+    // rate leaves them as they were; from a fresh initialisation they would differ entirely).
+    const noEval = { problems: 0, maxNewTokens: 16 };
+    const tiny = { ...pipeline.training, steps: 1, lr: 1e-12, checkpointEvery: 1 };
+    const tuned = { ...pipeline, init: join(dir, 'ckpt'), out: join(dir, 'ft'), training: tiny, evaluation: noEval };
+    const initLines: string[] = [];
+    await runSft({ pipeline: tuned, root: ROOT, backend: 'wasm', log: (line) => initLines.push(line) });
+    assert.ok(initLines.some((l) => l.startsWith('[sft] starting from the weights of')), initLines.join('\n'));
+    const after = await loadCheckpoint(join(dir, 'ft'));
+    for (const [name, tensor] of checkpoint.weights) {
+      const got = after.weights.get(name)?.data as Float32Array;
+      const maxDiff = (tensor.data as Float32Array).reduce((m, v, i) => Math.max(m, Math.abs(v - got[i]!)), 0);
+      assert.ok(maxDiff < 1e-6, `${name} moved by ${maxDiff}`);
+    }
+    const otherShape = { ...tuned, model: { ...pipeline.model, ffnDim: 96 }, out: join(dir, 'ft2') };
+    await assert.rejects(runSft({ pipeline: otherShape, root: ROOT, backend: 'wasm', log: () => undefined }), (error: unknown) => error instanceof UsageError && /ffnDim \(64 vs 96\)/.test(error.message));
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
