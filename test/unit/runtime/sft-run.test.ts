@@ -73,7 +73,7 @@ test('runSft trains from the smoke split, writes a checkpoint rlef train can loa
     const after = await loadCheckpoint(join(dir, 'ft'));
     for (const [name, tensor] of checkpoint.weights) {
       const got = after.weights.get(name)?.data as Float32Array;
-      const maxDiff = (tensor.data as Float32Array).reduce((m, v, i) => Math.max(m, Math.abs(v - got[i]!)), 0);
+      const maxDiff = tensor.data.reduce((m, v, i) => Math.max(m, Math.abs(v - got[i]!)), 0);
       assert.ok(maxDiff < 1e-6, `${name} moved by ${maxDiff}`);
     }
     const otherShape = { ...tuned, model: { ...pipeline.model, ffnDim: 96 }, out: join(dir, 'ft2') };
