@@ -78,6 +78,7 @@ function leastBusy(maximumUsage: number, board: Int32Array): LoadBalancer {
 export async function createExecutionPool(options: ExecutionPoolOptions = {}): Promise<ExecutionPool> {
   const workers = Math.max(1, options.workers ?? Math.min(availableParallelism(), 8));
   const board = createBoard();
+  const view = new Int32Array(board);
   const data: ExecWorkerData = { python: resolvePython(options.python), board, channel: `rlef-exec-${randomUUID()}` };
   const tasksPerWorker = Math.max(1, Math.floor(options.tasksPerWorker ?? DEFAULT_TASKS_PER_WORKER));
   const piscina = new Piscina<WorkerTask, unknown>({
@@ -90,14 +91,14 @@ export async function createExecutionPool(options: ExecutionPoolOptions = {}): P
     // Our balancer, because piscina's gives a task with an AbortSignal only to an idle worker;
     // the pool cancels tasks itself (`#submit`), so piscina never sees a signal anyway.
     concurrentTasksPerWorker: tasksPerWorker,
-    loadBalancer: leastBusy(tasksPerWorker, new Int32Array(board)),
+    loadBalancer: leastBusy(tasksPerWorker, view),
     idleTimeout: Number.POSITIVE_INFINITY,
     // Workers keep a child process and its pipes: their event loop must keep running between tasks.
     atomics: 'disabled',
     workerData: data,
   });
   // A worker that ended (crash, close) can no longer give back the tasks its slot says it holds.
-  piscina.on('workerDestroy', (worker: { id: number }) => clearThread(new Int32Array(board), worker.id));
+  piscina.on('workerDestroy', (worker: { id: number }) => clearThread(view, worker.id));
   let hellos: ServerHello[];
   try {
     // One hello per worker, at once: each starts its fork server and probes the isolation.
@@ -112,7 +113,7 @@ export async function createExecutionPool(options: ExecutionPoolOptions = {}): P
       `rlef exec: isolation incomplete: ${isolation.notes.join('; ')}`,
     );
   }
-  return new PiscinaExecutionPool(piscina, isolation, resolveLimits({}, options.defaultLimits ?? {}), hellos.map((h) => h.pid), new Int32Array(board), data.channel);
+  return new PiscinaExecutionPool(piscina, isolation, resolveLimits({}, options.defaultLimits ?? {}), hellos.map((h) => h.pid), view, data.channel);
 }
 
 function isolationOf(hellos: readonly ServerHello[]): Isolation {

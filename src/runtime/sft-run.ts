@@ -65,17 +65,16 @@ export async function runSft(options: RunSftOptions): Promise<SftSummary> {
   const backend = await selectBackend(options.backend ?? 'auto', { log });
   const problems = await loadProblems(path(pipeline.data.train));
   log(`[sft] ${problems.length} training problems from ${pipeline.data.train}`);
+  // Fine-tuning starts from a checkpoint's weights (a resumed run from its own checkpoint instead).
+  const initial = pipeline.init === undefined || options.resume === true ? undefined : path(pipeline.init);
+  const start = initial === undefined ? undefined : await loadCheckpoint(initial);
+  if (initial !== undefined && start !== undefined) checkShape(initial, start.config as unknown as Record<string, unknown>, pipeline.model);
   const pool = await createExecutionPool({ workers: pipeline.exec.workers });
   const tokenizer = new ByteTokenizer();
   const model = new LlamaModel(pipeline.model, { seed });
-  if (pipeline.init !== undefined && options.resume !== true) {
-    try {
-      await initFrom(path(pipeline.init), model, pipeline, log);
-    } catch (error: unknown) {
-      model.dispose();
-      await pool.close();
-      throw error;
-    }
+  if (start !== undefined) {
+    model.setWeights(start.weights);
+    log(`[sft] starting from the weights of ${initial}`);
   }
   const optimizer = new AdamW(model.getWeights(), {
     lr: t.lr,
@@ -271,10 +270,7 @@ export async function importHfWarmStart(options: ImportHfOptions): Promise<SftSu
   await selectBackend(options.backend ?? 'auto', { log });
   const hf = await loadHfFolder(from);
   const config = configFromHf(hf.config, { maxContext: pipeline.model.maxContext });
-  const mismatch = (Object.keys(pipeline.model) as (keyof typeof config)[]).filter((k) => config[k] !== pipeline.model[k]);
-  if (mismatch.length > 0) {
-    throw new UsageError(`${from}: model shape differs from the pipeline's in ${mismatch.map((k) => `${k} (${String(config[k])} vs ${String(pipeline.model[k])})`).join(', ')}`);
-  }
+  checkShape(from, config as unknown as Record<string, unknown>, pipeline.model);
   // What the external trainer recorded (settings, loss curve); kept in the checkpoint's state.
   const trainJson = await readFile(join(from, 'train.json'), 'utf8').then(
     (t) => JSON.parse(t) as { readonly steps?: number; readonly finalLoss?: number } & Record<string, JsonValue>,
@@ -300,16 +296,12 @@ export async function importHfWarmStart(options: ImportHfOptions): Promise<SftSu
   }
 }
 
-/** Loads a checkpoint's weights into `model` (fine-tuning); refuses one of another shape. */
-async function initFrom(dir: string, model: LlamaModel, pipeline: SftPipelineConfig, log: (line: string) => void): Promise<void> {
-  const checkpoint = await loadCheckpoint(dir);
-  const config = checkpoint.config as unknown as Record<string, unknown>;
-  const mismatch = (Object.keys(pipeline.model) as (keyof typeof pipeline.model)[]).filter((k) => config[k] !== pipeline.model[k]);
+/** Refuses weights from `from` whose model shape is not the pipeline's. */
+function checkShape(from: string, config: Record<string, unknown>, model: SftPipelineConfig['model']): void {
+  const mismatch = (Object.keys(model) as (keyof typeof model)[]).filter((k) => config[k] !== model[k]);
   if (mismatch.length > 0) {
-    throw new UsageError(`${dir}: model shape differs from the pipeline's in ${mismatch.map((k) => `${k} (${String(config[k])} vs ${String(pipeline.model[k])})`).join(', ')}`);
+    throw new UsageError(`${from}: model shape differs from the pipeline's in ${mismatch.map((k) => `${k} (${String(config[k])} vs ${String(model[k])})`).join(', ')}`);
   }
-  model.setWeights(checkpoint.weights);
-  log(`[sft] starting from the weights of ${dir}`);
 }
 
 /** Seconds as `1h02m03s` / `2m03s` / `3s`. */

@@ -18,6 +18,28 @@ function blockMainThread(ms: number): void {
   }
 }
 
+/**
+ * Two workers: one slow task, then 16 quick ones (checked for their output), optionally blocking
+ * this thread for `blockMs` right after submitting; returns how many quick ones finished only
+ * after the slow one.
+ */
+async function quickBehindSlow(o: { slowSeconds: number; quickCode: (i: number) => string; blockMs?: number }): Promise<number> {
+  const pool = await createExecutionPool({ workers: 2, tasksPerWorker: 16, log: () => undefined });
+  try {
+    await Promise.all([pool.run('pass', '', LIMITS), pool.run('pass', '', LIMITS)]);
+    const slow = pool.run(`import time\ntime.sleep(${o.slowSeconds})\nprint("slow")`, '', LIMITS).then(() => Date.now());
+    const quick = Array.from({ length: 16 }, (_, i) => pool.run(o.quickCode(i), '', LIMITS, new AbortController().signal)
+      .then((result) => ({ at: Date.now(), stdout: result.stdout })));
+    if (o.blockMs !== undefined) blockMainThread(o.blockMs);
+    const quickDone = await Promise.all(quick);
+    const slowDone = await slow;
+    quickDone.forEach(({ stdout }, i) => assert.equal(stdout, `${i}\n`));
+    return quickDone.filter(({ at }) => at >= slowDone).length;
+  } finally {
+    await pool.close();
+  }
+}
+
 describe('pool scheduling', () => {
   test('a worker holds several cancellable tasks and runs them while the main thread is blocked', async () => {
     const pool = await createExecutionPool({ workers: 1, tasksPerWorker: 16, log: () => undefined });
@@ -39,40 +61,16 @@ describe('pool scheduling', () => {
   });
 
   test('tasks waiting behind a slow one move to an idle worker', async () => {
-    const pool = await createExecutionPool({ workers: 2, tasksPerWorker: 16, log: () => undefined });
-    try {
-      await Promise.all([pool.run('pass', '', LIMITS), pool.run('pass', '', LIMITS)]);
-      const slow = pool.run('import time\ntime.sleep(2)\nprint("slow")', '', LIMITS).then(() => Date.now());
-      // The least busy worker gets each next task, so about half of these land behind the slow one.
-      const quick = Array.from({ length: 16 }, (_, i) => pool.run(`print(${i})`, '', LIMITS, new AbortController().signal)
-        .then((result) => ({ at: Date.now(), stdout: result.stdout })));
-      const quickDone = await Promise.all(quick);
-      const slowDone = await slow;
-      quickDone.forEach(({ stdout }, i) => assert.equal(stdout, `${i}\n`));
-      const late = quickDone.filter(({ at }) => at >= slowDone).length;
-      assert.equal(late, 0, `${late} quick tasks waited for the slow one although the other worker was idle`);
-    } finally {
-      await pool.close();
-    }
+    // The least busy worker gets each next task, so about half of the quick ones land behind the slow one.
+    const late = await quickBehindSlow({ slowSeconds: 2, quickCode: (i) => `print(${i})` });
+    assert.equal(late, 0, `${late} quick tasks waited for the slow one although the other worker was idle`);
   });
 
   test('tasks waiting behind a slow one still move once a blocked main thread is free again', async () => {
-    const pool = await createExecutionPool({ workers: 2, tasksPerWorker: 16, log: () => undefined });
-    try {
-      await Promise.all([pool.run('pass', '', LIMITS), pool.run('pass', '', LIMITS)]);
-      const slow = pool.run('import time\ntime.sleep(2.5)\nprint("slow")', '', LIMITS).then(() => Date.now());
-      const quick = Array.from({ length: 16 }, (_, i) =>
-        pool.run(`import time\ntime.sleep(0.03)\nprint(${i})`, '', LIMITS).then(() => Date.now()));
-      // The other worker runs out of work (≈ 8 × 30 ms) while this thread is blocked: it may not
-      // ask then (tasks given back would wait for this thread), but must ask once the thread is free.
-      blockMainThread(800);
-      const quickDone = await Promise.all(quick);
-      const slowDone = await slow;
-      const late = quickDone.filter((at) => at >= slowDone).length;
-      assert.equal(late, 0, `${late} quick tasks waited for the slow one`);
-    } finally {
-      await pool.close();
-    }
+    // The other worker runs out of work (≈ 8 × 30 ms) while this thread is blocked: it may not
+    // ask then (tasks given back would wait for this thread), but must ask once the thread is free.
+    const late = await quickBehindSlow({ slowSeconds: 2.5, quickCode: (i) => `import time\ntime.sleep(0.03)\nprint(${i})`, blockMs: 800 });
+    assert.equal(late, 0, `${late} quick tasks waited for the slow one`);
   });
 
   test('a task cancelled while it waits for a worker never runs', async () => {
