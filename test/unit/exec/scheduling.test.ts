@@ -1,7 +1,7 @@
 /**
- * How the pool spreads tasks over its workers: cancellable tasks are held several per worker like
- * the others, tasks waiting behind a slow one move to an idle worker, and a task cancelled before
- * it starts never runs.
+ * How the pool spreads tasks over its workers: tasks start in the order they were submitted,
+ * cancellable tasks are held several per worker like the others, tasks waiting behind a slow one
+ * move to an idle worker, and a task cancelled before it starts never runs.
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -41,6 +41,21 @@ async function quickBehindSlow(o: { slowSeconds: number; quickCode: (i: number) 
 }
 
 describe('pool scheduling', () => {
+  test('tasks start in the order they were submitted, also while every worker is full', async () => {
+    // Piscina's default puts a task back at the end of its queue whenever the balancer finds every
+    // worker full, so under load an early task could start last (HumanEval's slowest test did).
+    const pool = await createExecutionPool({ workers: 1, tasksPerWorker: 2, log: () => undefined });
+    try {
+      await pool.run('pass', '', LIMITS);
+      const runs = Array.from({ length: 12 }, () => pool.run('import time\nprint(time.monotonic_ns())', '', LIMITS));
+      const started = (await Promise.all(runs)).map((result) => Number(result.stdout.trim()));
+      const order = started.map((at, i) => ({ at, i })).sort((a, b) => a.at - b.at).map(({ i }) => i);
+      assert.deepEqual(order, order.slice().sort((a, b) => a - b), `tasks ran in the order ${order.join(' ')}`);
+    } finally {
+      await pool.close();
+    }
+  });
+
   test('a worker holds several cancellable tasks and runs them while the main thread is blocked', async () => {
     const pool = await createExecutionPool({ workers: 1, tasksPerWorker: 16, log: () => undefined });
     try {
