@@ -5,13 +5,22 @@
  */
 import type { Rng } from './random.ts';
 
-/** Which half of a family's templates and parameter values a problem draws from. */
-export type SplitName = 'train' | 'heldout';
+/**
+ * Which part of a family's templates and parameter values a problem draws from: `train` and
+ * `heldout` share no template and no value; `novel` takes the training templates with a third set
+ * of values, in neither of the other two (for RL on values the warm start never saw).
+ */
+export type SplitName = 'train' | 'heldout' | 'novel';
 
-/** One value per split name. */
+/** One value per split (templates: `novel` problems use the training ones). */
 export interface ByParts<T> {
   readonly train: T;
   readonly heldout: T;
+}
+
+/** A parameter's values per split; `novel` ones (optional) appear in neither `train` nor `heldout`. */
+export interface PoolParts<T> extends ByParts<T> {
+  readonly novel?: T;
 }
 
 /** A parameter value: a number (K, P) or a short string (a letter, a separator). */
@@ -45,7 +54,7 @@ export interface Family {
   /** The one-line input/output statement appended to every phrase (no final period). */
   readonly io: string;
   readonly templates: ByParts<readonly string[]>;
-  readonly pools: Readonly<Record<string, ByParts<readonly ParamValue[]>>>;
+  readonly pools: Readonly<Record<string, PoolParts<readonly ParamValue[]>>>;
   /**
    * Problem `index` of `part`: its template and parameters are combination
    * `index × scatterStride(total) mod total` of `part`'s templates × values (mixed radix, template
@@ -60,7 +69,7 @@ export interface FamilySpec<P extends Record<string, ParamValue>> {
   readonly name: string;
   readonly io: string;
   readonly templates: ByParts<readonly string[]>;
-  readonly pools: { readonly [K in keyof P]: ByParts<readonly P[K][]> };
+  readonly pools: { readonly [K in keyof P]: PoolParts<readonly P[K][]> };
   /** Extra placeholders derived from the parameters (e.g. `{T}` and `{F}` from a word pair). */
   readonly show?: (p: P) => Readonly<Record<string, string>>;
   readonly solve: (p: P) => string;
@@ -93,21 +102,25 @@ export function defineFamily<P extends Record<string, ParamValue>>(group: string
     templates: spec.templates,
     pools: spec.pools,
     draft(rng, part, problemIndex) {
-      const templates = spec.templates[part];
-      const sizes = [templates.length, ...names.map((name) => spec.pools[name][part].length)];
+      const templates = spec.templates[part === 'heldout' ? 'heldout' : 'train'];
+      const poolOf = (name: keyof P & string): readonly ParamValue[] => {
+        const parts = spec.pools[name];
+        return part === 'novel' ? parts.novel ?? parts.train : parts[part];
+      };
+      const sizes = [templates.length, ...names.map((name) => poolOf(name).length)];
       const total = sizes.reduce((a, b) => a * b, 1);
       const combination = (problemIndex * scatterStride(total)) % total;
       const templateIndex = combination % templates.length;
       let rest = Math.floor(combination / templates.length);
       const params = {} as Record<string, ParamValue>;
       for (const name of names) {
-        const pool = spec.pools[name][part];
+        const pool = poolOf(name);
         params[name] = valueAt(pool, rest % pool.length);
         rest = Math.floor(rest / pool.length);
       }
       const p = params as P;
       const template = valueAt(templates, templateIndex);
-      const offset = part === 'train' ? 0 : spec.templates.train.length;
+      const offset = part === 'heldout' ? spec.templates.train.length : 0;
       const shown: Record<string, string> = { ...spec.show?.(p) };
       for (const name of names) shown[name] = String(params[name]);
       const edges = unique(spec.edges(p));

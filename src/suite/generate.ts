@@ -44,7 +44,7 @@ export class SuiteGenerationError extends Error {
 export const MAX_ATTEMPTS = 12;
 
 interface Slot {
-  readonly split: SuiteSplit;
+  readonly split: SuiteSplit | 'novel';
   readonly part: SplitName;
   readonly family: Family;
   /** The slot's number within its split and family (names it and seeds its draws). */
@@ -71,6 +71,39 @@ export async function generateSuite(options: SuiteOptions): Promise<Suite> {
     const family = families[Math.floor((i * families.length) / smokeCount)];
     if (family !== undefined) add('smoke', 'train', family, 0, i);
   }
+  const problems = await fillSlots(options, slots);
+  const pickSplit = (split: SuiteSplit): Problem[] =>
+    slots.filter((s) => s.split === split).map((s) => problems.get(s.id)).filter((p) => p !== undefined);
+  return { train: pickSplit('train'), heldout: pickSplit('heldout'), smoke: pickSplit('smoke') };
+}
+
+/** What to generate for {@link generateNovel}. */
+export interface NovelOptions {
+  readonly seed: number;
+  /** Problems per family (default 20). */
+  readonly perFamily?: number;
+  readonly families?: readonly Family[];
+  readonly python?: string;
+}
+
+/**
+ * Problems for RL on parameter values the warm start never saw: the training templates of every
+ * family that has parameters, with its `novel` values (in neither the training nor the held-out
+ * split), ids `novel/FAMILY/I`. Families without parameters are left out: their problems would
+ * differ from the training split's in test inputs only.
+ */
+export async function generateNovel(options: NovelOptions): Promise<Problem[]> {
+  const families = (options.families ?? FAMILIES).filter((f) => Object.keys(f.pools).length > 0);
+  const slots: Slot[] = [];
+  for (let i = 0; i < (options.perFamily ?? 20); i += 1) {
+    for (const family of families) slots.push({ split: 'novel', part: 'novel', family, index: i, combination: i, id: `novel/${family.name}/${i}` });
+  }
+  const problems = await fillSlots(options, slots);
+  return slots.map((s) => problems.get(s.id)).filter((p) => p !== undefined);
+}
+
+/** Draws, runs and selects tests for every slot, drawing again where a draft cannot make a problem. */
+async function fillSlots(options: { readonly seed: number; readonly python?: string }, slots: readonly Slot[]): Promise<Map<string, Problem>> {
   const problems = new Map<string, Problem>();
   let pending = slots;
   for (let attempt = 0; pending.length > 0; attempt += 1) {
@@ -90,9 +123,7 @@ export async function generateSuite(options: SuiteOptions): Promise<Suite> {
     });
     pending = failed;
   }
-  const pickSplit = (split: SuiteSplit): Problem[] =>
-    slots.filter((s) => s.split === split).map((s) => problems.get(s.id)).filter((p) => p !== undefined);
-  return { train: pickSplit('train'), heldout: pickSplit('heldout'), smoke: pickSplit('smoke') };
+  return problems;
 }
 
 function draw(seed: number, slot: Slot, attempt: number): Draft {

@@ -40,7 +40,7 @@ const countChar = defineFamily<{ C: string }>(GROUP, {
     ],
     heldout: ["How often does '{C}' appear in the given word? Print the number", "Print the number of times the character '{C}' is present in the string"],
   },
-  pools: { C: { train: ['a', 'b', 'e', 'o', 'r', 's'], heldout: ['c', 'n', 'x'] } },
+  pools: { C: { train: ['a', 'b', 'e', 'o', 'r', 's'], heldout: ['c', 'n', 'x'], novel: ['d', 'i', 'l', 't', 'u'] } },
   solve: ({ C }) => program(READ_STR, `print(s.count('${C}'))`),
   bugs: [
     ({ C }) => program(READ_STR, `print(s.find('${C}'))`),
@@ -77,7 +77,7 @@ const countLongWords = defineFamily<{ K: number }>(GROUP, {
     ],
     heldout: ['Tell how many of the words have over {K} letters', 'Print the count of words that have more than {K} characters'],
   },
-  pools: { K: { train: [2, 3, 5, 7], heldout: [4, 6] } },
+  pools: { K: { train: [2, 3, 5, 7], heldout: [4, 6], novel: [1, 8, 9] } },
   solve: ({ K }) => program(READ_WORDS, `print(len([x for x in w if len(x)>${K}]))`),
   bugs: [
     ({ K }) => program(READ_WORDS, `print(len([x for x in w if len(x)>=${K}]))`),

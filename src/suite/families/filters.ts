@@ -18,7 +18,7 @@ const keepMultiples = defineFamily<{ K: number }>(GROUP, {
     ],
     heldout: ['Filter the list down to numbers that {K} divides and print what remains', 'Print the values x of the line for which x mod {K} equals 0'],
   },
-  pools: { K: { train: [2, 3, 5, 10], heldout: [4, 6, 7] } },
+  pools: { K: { train: [2, 3, 5, 10], heldout: [4, 6, 7], novel: [8, 9, 11] } },
   solve: ({ K }) => p(`print(*[x for x in a if x%${K}==0])`),
   bugs: [
     ({ K }) => p(`print(*[x for x in a if x%${K}!=0])`),
@@ -41,7 +41,7 @@ const keepAtLeast = defineFamily<{ K: number }>(GROUP, {
     ],
     heldout: ['Output, in the given order, each integer that is greater than or equal to {K}', 'Output the values not smaller than {K}, in order'],
   },
-  pools: { K: { train: [0, 1, 5, 10, -2], heldout: [3, 7] } },
+  pools: { K: { train: [0, 1, 5, 10, -2], heldout: [3, 7], novel: [2, 4, 6, 8, -1] } },
   solve: ({ K }) => p(`print(*[x for x in a if x>=${K}])`),
   bugs: [
     ({ K }) => p(`print(*[x for x in a if x>${K}])`),
@@ -64,7 +64,7 @@ const positionsOf = defineFamily<{ X: number }>(GROUP, {
     ],
     heldout: ['Print each 1-based position holding the value {X}, in increasing order', 'Output the positions, starting at 1, of the entries equal to {X}'],
   },
-  pools: { X: { train: [0, 1, 2, 5, 7], heldout: [3, 4, 9] } },
+  pools: { X: { train: [0, 1, 2, 5, 7], heldout: [3, 4, 9], novel: [6, 8, 10] } },
   solve: ({ X }) => p(`print(*[i+1 for i,x in enumerate(a) if x==${X}])`),
   bugs: [
     ({ X }) => p(`print(*[i for i,x in enumerate(a) if x==${X}])`),
@@ -87,7 +87,7 @@ const keepBetween = defineFamily<{ L: number; R: number }>(GROUP, {
     ],
     heldout: ['Print, in order, each number that is at least {L} and at most {R}', 'Output the values from the closed range [{L}, {R}] in their given order'],
   },
-  pools: { L: { train: [1, 2, 5, 10], heldout: [3, 4, 7] }, R: { train: [12, 15, 20, 30], heldout: [14, 18, 25] } },
+  pools: { L: { train: [1, 2, 5, 10], heldout: [3, 4, 7], novel: [6, 8, 9] }, R: { train: [12, 15, 20, 30], heldout: [14, 18, 25], novel: [13, 16, 22] } },
   solve: ({ L, R }) => p(`print(*[x for x in a if ${L}<=x<=${R}])`),
   bugs: [
     ({ L, R }) => p(`print(*[x for x in a if ${L}<x<${R}])`),
@@ -110,7 +110,7 @@ const clipMax = defineFamily<{ K: number }>(GROUP, {
     ],
     heldout: ['Print min(x, {K}) for every number x of the line', 'Lower each value exceeding {K} down to {K}, then print the numbers'],
   },
-  pools: { K: { train: [0, 5, 10, 20], heldout: [7, 15] } },
+  pools: { K: { train: [0, 5, 10, 20], heldout: [7, 15], novel: [3, 8, 12, 25] } },
   solve: ({ K }) => p(`print(*[min(x,${K}) for x in a])`),
   bugs: [
     ({ K }) => p(`print(*[max(x,${K}) for x in a])`),
@@ -152,7 +152,7 @@ const multiplesUpTo = defineFamily<{ K: number }>(GROUP, {
     ],
     heldout: ['Read n and list each k in 1..n such that {K} divides k', 'For the given n, output all numbers from 1 to n that are multiples of {K}'],
   },
-  pools: { K: { train: [2, 3, 5, 10], heldout: [4, 7] } },
+  pools: { K: { train: [2, 3, 5, 10], heldout: [4, 7], novel: [6, 8, 9] } },
   solve: ({ K }) => program(READ_INT, `print(*range(${K},n+1,${K}))`),
   bugs: [
     ({ K }) => program(READ_INT, `print(*range(${K},n,${K}))`),

@@ -17,7 +17,7 @@ const joinSep = defineFamily<{ S: string }>(GROUP, {
     ],
     heldout: ["Put '{S}' between consecutive words (and nowhere else) and print", "Output the words with '{S}' between each pair of neighbours"],
   },
-  pools: { S: { train: ['-', ',', '+', '|', '_'], heldout: ['/', '*', ':'] } },
+  pools: { S: { train: ['-', ',', '+', '|', '_'], heldout: ['/', '*', ':'], novel: [';', '#', '&', '.'] } },
   solve: ({ S }) => program(READ_WORDS, `print('${S}'.join(w))`),
   bugs: [
     ({ S }) => program(READ_STR, `print('${S}'.join(s))`),
@@ -40,7 +40,7 @@ const numberWords = defineFamily<{ K: number }>(GROUP, {
     ],
     heldout: ['List the words one per line, each prefixed by a counter that begins at {K}', 'Print one line per word: a running number starting at {K}, then the word'],
   },
-  pools: { K: { train: [0, 1, 10, 100], heldout: [2, 5] } },
+  pools: { K: { train: [0, 1, 10, 100], heldout: [2, 5], novel: [3, 7, 20] } },
   solve: ({ K }) => program(READ_WORDS, `for i,x in enumerate(w,${K}):print(i,x)`),
   bugs: [
     ({ K }) => program(READ_WORDS, `for i,x in enumerate(w,${K + 1}):print(i,x)`),
@@ -66,7 +66,7 @@ const padLeft = defineFamily<{ K: number; C: string }>(GROUP, {
       "Right-justify the string to {K} characters using '{C}' as the fill and print it",
     ],
   },
-  pools: { K: { train: [3, 5, 8], heldout: [4, 6] }, C: { train: ['*', '.', '#'], heldout: ['-', '='] } },
+  pools: { K: { train: [3, 5, 8], heldout: [4, 6], novel: [7, 9, 10] }, C: { train: ['*', '.', '#'], heldout: ['-', '='], novel: ['+', '~', '_'] } },
   solve: ({ K, C }) => program(READ_STR, `print(s.rjust(${K},'${C}'))`),
   bugs: [
     ({ K }) => program(READ_STR, `print(s.rjust(${K}))`),
@@ -103,7 +103,7 @@ const repeatLine = defineFamily<{ K: number }>(GROUP, {
     ],
     heldout: ['Write the word out {K} times in a row with single spaces in between', 'Output the word {K} times on a single line with spaces between'],
   },
-  pools: { K: { train: [2, 3, 5], heldout: [4, 6] } },
+  pools: { K: { train: [2, 3, 5], heldout: [4, 6], novel: [7, 8] } },
   solve: ({ K }) => program(READ_STR, `print(*[s]*${K})`),
   bugs: [
     ({ K }) => program(READ_STR, `print(*[s]*${K - 1})`),

@@ -17,7 +17,7 @@ const sepSum = defineFamily<{ S: string }>(GROUP, {
     ],
     heldout: ["Two integers are glued together by '{S}'; add them and print the result", 'The input is a{S}b for two integers a and b; output their sum'],
   },
-  pools: { S: { train: ['+', ',', ';', '|', '#'], heldout: [':', '/', '&'] } },
+  pools: { S: { train: ['+', ',', ';', '|', '#'], heldout: [':', '/', '&'], novel: ['*', '_', '@', '%'] } },
   solve: ({ S }) => program(`a,b=map(int,input().split('${S}'))`, 'print(a+b)'),
   bugs: [
     ({ S }) => program(`a,b=map(int,input().split('${S}'))`, 'print(a-b)'),
@@ -42,7 +42,7 @@ const kvLookup = defineFamily<{ K: string }>(GROUP, {
     ],
     heldout: ["Given entries written key=value, look up '{K}' and print what it maps to", "Output the value paired with the key '{K}' in the list of key=value items"],
   },
-  pools: { K: { train: ['a', 'b', 'c', 'x', 'k'], heldout: ['d', 'y', 'm'] } },
+  pools: { K: { train: ['a', 'b', 'c', 'x', 'k'], heldout: ['d', 'y', 'm'], novel: ['e', 'p', 'z', 'q'] } },
   solve: ({ K }) => program("d=dict(x.split('=') for x in input().split())", `print(d['${K}'])`),
   bugs: [
     () => program(READ_STR, "print(s.split()[0].split('=')[1])"),
@@ -72,7 +72,7 @@ const sepMax = defineFamily<{ S: string }>(GROUP, {
     ],
     heldout: ["Given a list of integers delimited by '{S}', print the greatest one", "Output the maximum of the integers written with '{S}' between them"],
   },
-  pools: { S: { train: [',', ';', '|', '#'], heldout: ['/', ':', '&'] } },
+  pools: { S: { train: [',', ';', '|', '#'], heldout: ['/', ':', '&'], novel: ['+', '_', '@', '*'] } },
   solve: ({ S }) => program(`a=list(map(int,input().split('${S}')))`, 'print(max(a))'),
   bugs: [
     ({ S }) => program(`print(max(input().split('${S}')))`),

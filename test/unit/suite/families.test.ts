@@ -20,6 +20,23 @@ test('every family splits its templates and parameter values into disjoint, non-
   }
 });
 
+test('every parameter has novel values (for RL), in neither the training nor the held-out pool', () => {
+  for (const family of FAMILIES) {
+    for (const [name, pool] of Object.entries(family.pools)) {
+      const novel = pool.novel ?? [];
+      assert.ok(novel.length >= 2, `${family.name}.${name} has ${novel.length} novel values`);
+      assert.equal(new Set(novel).size, novel.length, `${family.name}.${name}`);
+      for (const v of novel) assert.ok(!pool.train.includes(v) && !pool.heldout.includes(v), `${family.name}.${name}: ${v}`);
+    }
+    // Novel problems use the training templates with novel values only.
+    const drafts = Array.from({ length: 12 }, (_, i) => family.draft(rngFor('n', family.name, i), 'novel', i));
+    for (const draft of drafts) {
+      assert.ok(Number(draft.templateId.slice(1)) < family.templates.train.length, family.name);
+      for (const [name, value] of Object.entries(draft.params)) assert.ok(family.pools[name]!.novel!.includes(value), `${family.name}.${name}`);
+    }
+  }
+});
+
 test('every template of every family fills all its placeholders', () => {
   for (const family of FAMILIES) {
     for (const part of ['train', 'heldout'] as const) {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { generateSuite, toJsonl } from '../../../src/suite/generate.ts';
+import { generateNovel, generateSuite, toJsonl } from '../../../src/suite/generate.ts';
 import { SUITE_DIR } from './suite-data.ts';
 
 const small = { trainPerFamily: 1, heldoutPerFamily: 1, smokeCount: 3 } as const;
@@ -24,4 +24,5 @@ test('the committed files are exactly what seed 1 regenerates', async () => {
   for (const split of ['train', 'heldout', 'smoke'] as const) {
     assert.ok(toJsonl(suite[split]) === readFileSync(`${SUITE_DIR}${split}.jsonl`, 'utf8'), `${split}.jsonl differs`);
   }
+  assert.ok(toJsonl(await generateNovel({ seed: 1 })) === readFileSync(`${SUITE_DIR}novel.jsonl`, 'utf8'), 'novel.jsonl differs');
 });

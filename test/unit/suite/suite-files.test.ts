@@ -7,7 +7,8 @@ import { SUITE_DIR, familyOf, loadSplit, stdio } from './suite-data.ts';
 const train = loadSplit('train');
 const heldout = loadSplit('heldout');
 const smoke = loadSplit('smoke');
-const all = [...train, ...heldout, ...smoke];
+const novel = loadSplit('novel');
+const all = [...train, ...heldout, ...smoke, ...novel];
 
 test('the splits hold at least 2,000 training, 200 held-out and about a dozen smoke problems', () => {
   assert.ok(train.length >= 2000);
@@ -16,8 +17,8 @@ test('the splits hold at least 2,000 training, 200 held-out and about a dozen sm
   assert.ok(new Set(smoke.map(familyOf)).size === smoke.length);
 });
 
-test('the three files together stay under 5 MB', () => {
-  const bytes = ['train', 'heldout', 'smoke'].reduce((sum, s) => sum + statSync(`${SUITE_DIR}${s}.jsonl`).size, 0);
+test('the four files together stay under 5 MB', () => {
+  const bytes = ['train', 'heldout', 'smoke', 'novel'].reduce((sum, s) => sum + statSync(`${SUITE_DIR}${s}.jsonl`).size, 0);
   assert.ok(bytes < 5_000_000, `${bytes} bytes`);
 });
 
@@ -69,4 +70,31 @@ test('held-out problems share no template, parameter value or phrase with traini
       assert.ok(!seen.get(`${familyOf(p)}.${key}`)?.has(String(value)), `${p.id}: ${key}=${String(value)} is in training`);
     }
   }
+});
+
+test('novel problems use training templates with parameter values of neither split, every family with parameters', () => {
+  const valuesOf = (problems: readonly typeof train[number][]): Map<string, Set<string>> => {
+    const seen = new Map<string, Set<string>>();
+    for (const p of problems) {
+      for (const [key, value] of Object.entries(p.meta ?? {})) {
+        if (!/^[A-Z]+$/.test(key)) continue;
+        const id = `${familyOf(p)}.${key}`;
+        seen.set(id, (seen.get(id) ?? new Set()).add(String(value)));
+      }
+    }
+    return seen;
+  };
+  const trainValues = valuesOf(train);
+  const heldoutValues = valuesOf(heldout);
+  const trainTemplates = new Set(train.map((p) => `${familyOf(p)}.${String(p.meta?.['template'])}`));
+  for (const p of novel) {
+    assert.ok(trainTemplates.has(`${familyOf(p)}.${String(p.meta?.['template'])}`), `${p.id}: not a training template`);
+    for (const [key, value] of Object.entries(p.meta ?? {})) {
+      if (!/^[A-Z]+$/.test(key)) continue;
+      assert.ok(!trainValues.get(`${familyOf(p)}.${key}`)?.has(String(value)), `${p.id}: ${key}=${String(value)} is in training`);
+      assert.ok(!heldoutValues.get(`${familyOf(p)}.${key}`)?.has(String(value)), `${p.id}: ${key}=${String(value)} is held out`);
+    }
+  }
+  const withParams = FAMILIES.filter((f) => Object.keys(f.pools).length > 0).map((f) => f.name).sort();
+  assert.deepEqual([...new Set(novel.map(familyOf))].sort(), withParams);
 });
