@@ -10,6 +10,10 @@
  * passes every test), and with one rollout of up to T turns per problem the last column is 1@T.
  * Each cell is the mean over problems with a percentile-bootstrap 95% interval over problems
  * (10 000 resamples, seed 0), printed as a Markdown table.
+ *
+ * `--by-params[=FILE]` adds two rows per condition: the problems of families with parameters and
+ * those without (a problem has parameters when its `meta` has an upper-case key, as the built-in
+ * suite's K, C, S …), looked up in FILE (default data/suite/heldout.jsonl).
  */
 import { readFile } from 'node:fs/promises';
 import { readTrajectoryRun } from '../src/store/trajectory-reader.ts';
@@ -20,12 +24,15 @@ interface Condition {
   readonly dirs: readonly string[];
 }
 
-function parseArgs(args: readonly string[]): Condition[] {
+function parseArgs(all: readonly string[]): { conditions: Condition[]; byParams?: string } {
+  const args = all.filter((arg) => !arg.startsWith('--by-params'));
+  const flag = all.find((arg) => arg.startsWith('--by-params'));
   if (args.length === 0 || args.includes('--help')) {
-    process.stderr.write('usage: results-table.ts "LABEL=EVAL_DIR[,EVAL_DIR…]" …\n');
+    process.stderr.write('usage: results-table.ts [--by-params[=PROBLEMS.jsonl]] "LABEL=EVAL_DIR[,EVAL_DIR…]" …\n');
     process.exit(args.length === 0 ? 64 : 0);
   }
-  return args.map((arg) => {
+  const byParams = flag === undefined ? undefined : flag.includes('=') ? flag.slice(flag.indexOf('=') + 1) : 'data/suite/heldout.jsonl';
+  const conditions = args.map((arg) => {
     const eq = arg.indexOf('=');
     if (eq <= 0) {
       process.stderr.write(`results-table: ${JSON.stringify(arg)}: expected LABEL=DIR[,DIR…]\n`);
@@ -33,6 +40,24 @@ function parseArgs(args: readonly string[]): Condition[] {
     }
     return { label: arg.slice(0, eq), dirs: arg.slice(eq + 1).split(',').filter((d) => d !== '') };
   });
+  return byParams === undefined ? { conditions } : { conditions, byParams };
+}
+
+/** Problem id → whether its family has parameters (an upper-case key in `meta`), from a JSONL file. */
+async function parameterised(file: string): Promise<Map<string, boolean>> {
+  const map = new Map<string, boolean>();
+  (await readFile(file, 'utf8')).split('\n').forEach((line, i) => {
+    if (line.trim() === '') return;
+    let problem: { id?: unknown; meta?: Record<string, unknown> };
+    try {
+      problem = JSON.parse(line) as typeof problem;
+    } catch {
+      process.stderr.write(`results-table: ${file}:${i + 1}: not JSON\n`);
+      process.exit(65);
+    }
+    map.set(String(problem.id), Object.keys(problem.meta ?? {}).some((key) => /^[A-Z]+$/.test(key)));
+  });
+  return map;
 }
 
 /** A finished episode: how many turns it used and whether its final answer passed every test. */
@@ -63,18 +88,30 @@ function cell(values: readonly number[]): string {
   return `${(100 * ci.mean).toFixed(1)} [${(100 * ci.lower).toFixed(1)}, ${(100 * ci.upper).toFixed(1)}]`;
 }
 
-const conditions = parseArgs(process.argv.slice(2));
+const { conditions, byParams } = parseArgs(process.argv.slice(2));
+const withParams = byParams === undefined ? undefined : await parameterised(byParams);
 const loaded = await Promise.all(conditions.map(async (c) => ({ ...c, ...(await outcomesByProblem(c.dirs)) })));
 const turns = Math.max(...loaded.map((c) => c.turns));
 const label = (t: number): string => (t === 1 ? 'pass@1 (turn 1)' : t === turns ? `1@${t} (≤ ${t} turns)` : `≤ ${t} turns`);
 const header = ['condition', 'runs', 'problems', ...Array.from({ length: turns }, (_, t) => label(t + 1))];
 const lines = [`| ${header.join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`];
+/** The row of `problems` (per problem, its episodes' outcomes). */
+function row(label: string, runs: number, problems: readonly (readonly Outcome[])[]): string {
+  /** Per problem, the share of its episodes solved within t turns. */
+  const within = (t: number): number[] => problems.map((list) => list.filter((o) => o.solved && o.turnsUsed <= t).length / list.length);
+  const cells = problems.length === 0 ? Array.from({ length: turns }, () => '–') : Array.from({ length: turns }, (_, t) => cell(within(t + 1)));
+  return `| ${[label, String(runs), String(problems.length), ...cells].join(' | ')} |`;
+}
 for (const c of loaded) {
-  const problems = [...c.byProblem.values()];
-  /** Per problem, the share of its episodes for which `hit` holds. */
-  const share = (hit: (o: Outcome) => boolean): number[] => problems.map((list) => list.filter(hit).length / list.length);
-  const within = (t: number): number[] => share((o) => o.solved && o.turnsUsed <= t);
-  const cells = Array.from({ length: turns }, (_, t) => cell(within(t + 1)));
-  lines.push(`| ${[c.label, String(c.dirs.length), String(problems.length), ...cells].join(' | ')} |`);
+  lines.push(row(c.label, c.dirs.length, [...c.byProblem.values()]));
+  if (withParams === undefined) continue;
+  const entries = [...c.byProblem.entries()];
+  const missing = entries.find(([id]) => !withParams.has(id));
+  if (missing !== undefined) {
+    process.stderr.write(`results-table: problem ${missing[0]} of ${c.label} is not in ${byParams}\n`);
+    process.exit(65);
+  }
+  lines.push(row(`${c.label}, families with parameters`, c.dirs.length, entries.filter(([id]) => withParams.get(id)).map(([, list]) => list)));
+  lines.push(row(`${c.label}, families without`, c.dirs.length, entries.filter(([id]) => !withParams.get(id)).map(([, list]) => list)));
 }
 process.stdout.write(`${lines.join('\n')}\n\nPercent of held-out problems; [95% bootstrap interval over problems]; per problem the mean over runs and rollouts.\n`);
