@@ -136,7 +136,9 @@ export async function evaluateHeldout(options: HeldoutOptions): Promise<HeldoutC
 /** The comparison as a plain-text table: one row per policy, value and 95% interval per metric. */
 export function formatHeldoutComparison(comparison: HeldoutComparison): string {
   const reports = [comparison.start, comparison.final].filter((r): r is NonNullable<typeof r> => r !== null);
-  const first = reports[0]!.report;
+  // The settings line describes this run's evaluation: a cached start report names the data path
+  // of the machine that made it.
+  const first = comparison.final.report;
   const summary = first.turnLimits[0];
   const header = ['policy', ...(summary?.metrics.map((m) => m.name) ?? []), ...(summary?.solveRateByTurn.map((t) => `solved ≤ ${t.turn}`) ?? [])];
   const rows = reports.map(({ label, report }) => {
