@@ -1,7 +1,7 @@
 /**
  * A task family: one kind of stdin/stdout problem with phrasing templates and parameters,
- * each split into a training half and a held-out half that share no template and no value.
- * Pure data and pure functions: nothing here runs Python or touches files.
+ * each split into a training half and a held-out half that share no template and no value (and,
+ * for RL experiments, a third set of `novel` values in neither half). Pure data and pure functions: nothing here runs Python or touches files.
  */
 import type { Rng } from './random.ts';
 
