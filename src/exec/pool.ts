@@ -79,7 +79,7 @@ function leastBusy(maximumUsage: number, board: Int32Array): LoadBalancer {
  * hellos first). A task a worker gives back (`requeue`) keeps its place ahead of later ones instead
  * of going to the back: with the default queue, and a task put back at the back whenever the
  * balancer finds every worker full, a task submitted early could wait until the very end (measured
- * on HumanEval: the slowest test, submitted 76th of 164, ran last, and the pass took 20-30 % longer).
+ * on HumanEval: the slowest test, submitted 76th of 164, ran last, and the pass took ≈ 20 % longer).
  * A binary heap on (taskId, arrival).
  */
 export class SubmissionOrderQueue implements TaskQueue {

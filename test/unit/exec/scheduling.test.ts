@@ -6,10 +6,20 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createExecutionPool } from '../../../src/exec/pool.ts';
-import type { RunLimits } from '../../../src/exec/types.ts';
+import type { ExecutionPool, RunLimits } from '../../../src/exec/types.ts';
 import { leftovers } from './processes.ts';
 
 const LIMITS: Partial<RunLimits> = { timeLimitMs: 5000, memoryLimitBytes: 256 * 1024 * 1024 };
+
+/** Runs `body` with a fresh pool of `workers` workers holding `tasksPerWorker` tasks each, then closes it. */
+async function withPool<T>(workers: number, tasksPerWorker: number, body: (pool: ExecutionPool) => Promise<T>): Promise<T> {
+  const pool = await createExecutionPool({ workers, tasksPerWorker, log: () => undefined });
+  try {
+    return await body(pool);
+  } finally {
+    await pool.close();
+  }
+}
 
 function blockMainThread(ms: number): void {
   const end = Date.now() + ms;
@@ -24,8 +34,7 @@ function blockMainThread(ms: number): void {
  * after the slow one.
  */
 async function quickBehindSlow(o: { slowSeconds: number; quickCode: (i: number) => string; blockMs?: number }): Promise<number> {
-  const pool = await createExecutionPool({ workers: 2, tasksPerWorker: 16, log: () => undefined });
-  try {
+  return withPool(2, 16, async (pool) => {
     await Promise.all([pool.run('pass', '', LIMITS), pool.run('pass', '', LIMITS)]);
     const slow = pool.run(`import time\ntime.sleep(${o.slowSeconds})\nprint("slow")`, '', LIMITS).then(() => Date.now());
     const quick = Array.from({ length: 16 }, (_, i) => pool.run(o.quickCode(i), '', LIMITS, new AbortController().signal)
@@ -35,30 +44,24 @@ async function quickBehindSlow(o: { slowSeconds: number; quickCode: (i: number) 
     const slowDone = await slow;
     quickDone.forEach(({ stdout }, i) => assert.equal(stdout, `${i}\n`));
     return quickDone.filter(({ at }) => at >= slowDone).length;
-  } finally {
-    await pool.close();
-  }
+  });
 }
 
 describe('pool scheduling', () => {
   test('tasks start in the order they were submitted, also while every worker is full', async () => {
     // Piscina's default puts a task back at the end of its queue whenever the balancer finds every
     // worker full, so under load an early task could start last (HumanEval's slowest test did).
-    const pool = await createExecutionPool({ workers: 1, tasksPerWorker: 2, log: () => undefined });
-    try {
+    await withPool(1, 2, async (pool) => {
       await pool.run('pass', '', LIMITS);
       const runs = Array.from({ length: 12 }, () => pool.run('import time\nprint(time.monotonic_ns())', '', LIMITS));
       const started = (await Promise.all(runs)).map((result) => Number(result.stdout.trim()));
       const order = started.map((at, i) => ({ at, i })).sort((a, b) => a.at - b.at).map(({ i }) => i);
       assert.deepEqual(order, order.slice().sort((a, b) => a - b), `tasks ran in the order ${order.join(' ')}`);
-    } finally {
-      await pool.close();
-    }
+    });
   });
 
   test('a worker holds several cancellable tasks and runs them while the main thread is blocked', async () => {
-    const pool = await createExecutionPool({ workers: 1, tasksPerWorker: 16, log: () => undefined });
-    try {
+    await withPool(1, 16, async (pool) => {
       await pool.run('pass', '', LIMITS); // the worker is up and warm
       const started = Date.now();
       const runs = Array.from({ length: 8 }, (_, i) =>
@@ -70,9 +73,7 @@ describe('pool scheduling', () => {
       const during = finishedAt.filter((at) => at >= started && at < blockEnded).length;
       // Handed over one at a time, only the first would run before the main thread is free again.
       assert.equal(during, 8, `only ${during} of 8 ran while the main thread was blocked`);
-    } finally {
-      await pool.close();
-    }
+    });
   });
 
   test('tasks waiting behind a slow one move to an idle worker', async () => {
@@ -89,8 +90,7 @@ describe('pool scheduling', () => {
   });
 
   test('a task cancelled while it waits for a worker never runs', async () => {
-    const pool = await createExecutionPool({ workers: 1, tasksPerWorker: 1, log: () => undefined });
-    try {
+    await withPool(1, 1, async (pool) => {
       await pool.run('pass', '', LIMITS);
       const first = pool.run('import time\ntime.sleep(0.5)\nprint("first")', '', LIMITS);
       const controller = new AbortController();
@@ -104,16 +104,13 @@ describe('pool scheduling', () => {
         assert.deepEqual(leftovers(), [], 'the cancelled task ran');
       }
       assert.equal((await pool.run('print(42)', '', LIMITS)).stdout, '42\n', 'the pool stopped serving');
-    } finally {
-      await pool.close();
-    }
+    });
   });
 });
 
 describe('pool scheduling under churn', () => {
   test('random cancellations among many tasks: every task settles, the rest give their output, nothing is left', async () => {
-    const pool = await createExecutionPool({ workers: 2, tasksPerWorker: 16, log: () => undefined });
-    try {
+    await withPool(2, 16, async (pool) => {
       const outcomes = await Promise.all(Array.from({ length: 120 }, async (_, i) => {
         const controller = new AbortController();
         // Every fifth task sleeps (it may be running when cancelled), every third is cancelled at once or soon.
@@ -134,9 +131,7 @@ describe('pool scheduling under churn', () => {
       const deadline = Date.now() + 5000;
       while (leftovers().length > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
       assert.deepEqual(leftovers(), [], 'a cancelled program outlived its cancellation');
-    } finally {
-      await pool.close();
-    }
+    });
   });
 
   test('closing the pool with tasks in flight settles them all', async () => {
