@@ -24,7 +24,14 @@ import time
 
 import torch
 import torch.nn.functional as F
-from transformers import LlamaConfig, LlamaForCausalLM
+
+try:
+    from transformers import LlamaConfig, LlamaForCausalLM
+except ImportError:  # e.g. Debian's python3-torch alone: the same model in plain torch
+    LlamaConfig = LlamaForCausalLM = None
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import llama_plain  # noqa: E402
 
 
 def parse_args(argv):
@@ -40,6 +47,10 @@ def parse_args(argv):
     p.add_argument("--weight-decay", type=float, default=0.1)
     p.add_argument("--clip", type=float, default=1.0)
     p.add_argument("--log-every", type=int, default=100)
+    p.add_argument("--micro-tokens", type=int, default=65536, help="ids per forward pass (memory; the gradient is the same)")
+    p.add_argument("--init", help="start from this project checkpoint folder (config.json, model.safetensors) instead of random weights")
+    p.add_argument("--threads", type=int, default=0, help="CPU threads for torch (0: torch's default)")
+    p.add_argument("--plain", action="store_true", help="use the plain-torch model even when transformers is installed")
     p.add_argument("--max-seconds", type=float, default=0, help="stop early after this long (recorded in train.json; 0: no limit)")
     return p.parse_args(argv)
 
@@ -97,11 +108,10 @@ def batches(seqs, batch_tokens, rng):
         yield step
 
 
-def loss_sum(model, seqs, rows, device, autocast):
+def loss_sum(model, seqs, rows, device, autocast, budget=65536):
     """Sum of −log p(target) over trained targets, and their count, micro-batched by length."""
     rows = sorted(rows, key=lambda i: seqs[i][0].numel())
     total, count = None, 0
-    budget = 65536
     chunk = []
     def run(chunk):
         L = max(seqs[i][0].numel() for i in chunk)
@@ -137,8 +147,20 @@ def main(argv):
     rng = random.Random(args.seed)
     index, seqs = load(args.data)
     device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    config = hf_config(index["model"])
-    model = LlamaForCausalLM(config).to(device)
+    if args.threads > 0:
+        torch.set_num_threads(args.threads)
+    plain = args.plain or args.init is not None or LlamaForCausalLM is None
+    if args.init is not None:
+        model = llama_plain.load_project_checkpoint(args.init)
+        c, m = model.config, index["model"]
+        shape = (c.vocab_size, c.hidden_size, c.num_hidden_layers, c.num_attention_heads, c.num_key_value_heads, c.head_dim, c.intermediate_size)
+        if shape != (m["vocabSize"], m["dModel"], m["nLayers"], m["nHeads"], m["nKvHeads"], m["headDim"], m["ffnDim"]):
+            sys.exit(f"{args.init}: model shape {shape} is not the exported sequences' ({m})")
+        model = model.to(device)
+    elif plain:
+        model = llama_plain.PlainLlama(llama_plain.config_from_project(index["model"])).to(device)
+    else:
+        model = LlamaForCausalLM(hf_config(index["model"])).to(device)
     params = sum(p.numel() for p in model.parameters())
     decay = [p for n, p in model.named_parameters() if p.dim() >= 2]
     no_decay = [p for n, p in model.named_parameters() if p.dim() < 2]
@@ -171,7 +193,7 @@ def main(argv):
             for g in opt.param_groups:
                 g["lr"] = lr_at(step)
             opt.zero_grad(set_to_none=True)
-            s, c = loss_sum(model, seqs, rows, device, device.type == "cuda")
+            s, c = loss_sum(model, seqs, rows, device, device.type == "cuda", args.micro_tokens)
             loss = s / max(1, c)
             loss.backward()
             grad = torch.nn.utils.clip_grad_norm_(model.parameters(), args.clip)
@@ -188,7 +210,7 @@ def main(argv):
                       f"tok/s {seen / elapsed:.0f} elapsed {elapsed:.0f}s", flush=True)
     model.eval()
     with torch.no_grad():
-        s, c = loss_sum(model, seqs, list(range(min(64, len(seqs)))), device, False)
+        s, c = loss_sum(model, seqs, list(range(min(64, len(seqs)))), device, False, args.micro_tokens)
         check = float(s) / max(1, c)
     os.makedirs(args.out, exist_ok=True)
     model.float().save_pretrained(args.out, safe_serialization=True)
@@ -207,6 +229,8 @@ def main(argv):
         "seconds": round(time.time() - started, 1),
         "device": torch.cuda.get_device_name(0) if device.type == "cuda" else "cpu",
         "torch": torch.__version__,
+        "model": "plain torch (llama_plain.py)" if plain else "transformers LlamaForCausalLM",
+        "init": args.init,
         "curve": curve,
     }
     with open(os.path.join(args.out, "train.json"), "w") as f:
