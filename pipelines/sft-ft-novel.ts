@@ -15,7 +15,7 @@ export default defineSftPipeline({
   name: 'sft-ft-novel',
   description: 'fine-tune of data/warmstart on novel parameter values mixed with training problems',
   data: { train: '.tmp/sft-novel-mix.jsonl', heldout: 'data/suite/heldout.jsonl' },
-  init: 'data/warmstart',
+  init: 'data/warmstart-gpu',
   repairShare: 0.3,
   augment: { copies: 1, wordDropout: 0.15 },
   training: {

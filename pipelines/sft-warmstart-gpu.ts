@@ -27,4 +27,6 @@ export default defineSftPipeline({
   // not better on held-out problems (data/warmstart/README.md): `confusions: 2` with copies: 5,
   // repairWordDropout: 0.4.
   augment: { copies: 7, wordDropout: 0.15 },
+  // The base of the shipped warm start, which fine-tunes it (pipelines/sft-wide-torch.ts).
+  out: 'data/warmstart-gpu',
 });

@@ -10,8 +10,8 @@ export interface SftPipelineConfig {
   readonly name: string;
   readonly description: string;
   readonly data: {
-    /** Problems (project JSONL) whose reference and buggy solutions make the dialogs. */
-    readonly train: string;
+    /** Problems (project JSONL) whose reference and buggy solutions make the dialogs; several files are read in order. */
+    readonly train: string | readonly string[];
     /** Held-out problems for the closing turn-1 evaluation. */
     readonly heldout?: string;
   };

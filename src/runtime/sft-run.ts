@@ -8,6 +8,7 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { createExecutionPool } from '../exec/pool.ts';
 import type { ExecutionPool } from '../exec/types.ts';
 import { loadProblems } from '../problems/load.ts';
+import type { Problem } from '../problems/problem.ts';
 import { selectBackend, type BackendPreference } from '../policy/backend.ts';
 import { chatTemplateFor, type ChatTemplate } from '../policy/chat.ts';
 import { loadCheckpoint, saveCheckpoint, type JsonValue } from '../policy/checkpoint.ts';
@@ -63,8 +64,8 @@ export async function runSft(options: RunSftOptions): Promise<SftSummary> {
   const started = performance.now();
 
   const backend = await selectBackend(options.backend ?? 'auto', { log });
-  const problems = await loadProblems(path(pipeline.data.train));
-  log(`[sft] ${problems.length} training problems from ${pipeline.data.train}`);
+  const problems = await loadTrainProblems(pipeline, path);
+  log(`[sft] ${problems.length} training problems from ${trainFiles(pipeline).join(', ')}`);
   // Fine-tuning starts from a checkpoint's weights (a resumed run from its own checkpoint instead).
   const initial = pipeline.init === undefined || options.resume === true ? undefined : path(pipeline.init);
   const start = initial === undefined ? undefined : await loadCheckpoint(initial);
@@ -243,6 +244,15 @@ async function heldoutCheck(
   await writeFile(join(out, EVALUATION_FILE), evaluation.results.map((r) => `${JSON.stringify(r)}\n`).join(''));
   log(`[sft] held-out turn 1 (greedy): ${evaluation.valid}/${evaluation.problems} valid code, ${evaluation.passed}/${evaluation.problems} pass all tests (answers in ${EVALUATION_FILE})`);
   return evaluation;
+}
+
+function trainFiles(pipeline: SftPipelineConfig): readonly string[] {
+  return typeof pipeline.data.train === 'string' ? [pipeline.data.train] : pipeline.data.train;
+}
+
+/** The pipeline's training problems: its file, or its files one after the other. */
+export async function loadTrainProblems(pipeline: SftPipelineConfig, path: (p: string) => string): Promise<Problem[]> {
+  return (await Promise.all(trainFiles(pipeline).map((f) => loadProblems(path(f))))).flat();
 }
 
 /** Options for {@link importHfWarmStart}. */

@@ -158,3 +158,19 @@ test('--export-sequences writes aligned ids and masks; --import-hf turns an exte
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test('an SFT pipeline may name several training files: their problems are read one after the other', async () => {
+  const { loadTrainProblems } = await import('../../../src/runtime/sft-run.ts');
+  const base = {
+    name: 'multi', description: 'test', model: { vocabSize: 264, dModel: 16, nLayers: 1, nHeads: 2, nKvHeads: 1, headDim: 8, ffnDim: 24, ropeTheta: 10000, rmsNormEps: 1e-5, tieEmbeddings: true, maxContext: 256 },
+    seed: 1, repairShare: 0,
+    training: { steps: 1, batchTokens: 100, microTokens: 4096, lr: 1e-3, warmupSteps: 1, minLrRatio: 0.1, weightDecay: 0, maxGradNorm: 1, checkpointEvery: 1, logEvery: 1, saveOptimizer: false },
+    out: 'unused', exec: { workers: 1 }, evaluation: { problems: 0, maxNewTokens: 8 },
+  };
+  const path = (p: string): string => resolve(ROOT, p);
+  const smoke = await loadTrainProblems(defineSftPipeline({ ...base, data: { train: 'data/suite/smoke.jsonl' } }), path);
+  const heldout = await loadTrainProblems(defineSftPipeline({ ...base, data: { train: ['data/suite/heldout.jsonl'] } }), path);
+  const both = await loadTrainProblems(defineSftPipeline({ ...base, data: { train: ['data/suite/heldout.jsonl', 'data/suite/smoke.jsonl'] } }), path);
+  assert.equal(smoke.length, 12);
+  assert.deepEqual(both.map((p) => p.id), [...heldout, ...smoke].map((p) => p.id));
+});

@@ -1,0 +1,39 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { FAMILIES } from '../../../src/suite/families/index.ts';
+import { generateWide, wideValues } from '../../../src/suite/wide.ts';
+import { familyOf, loadSplit } from './suite-data.ts';
+
+test('wide values lie outside both pools and outnumber the training pool of every parameter', () => {
+  for (const family of FAMILIES) {
+    for (const [name, pool] of Object.entries(family.pools)) {
+      const wide = wideValues(family, name);
+      assert.equal(new Set(wide).size, wide.length, `${family.name}.${name}`);
+      for (const v of wide) assert.ok(!pool.train.includes(v) && !pool.heldout.includes(v), `${family.name}.${name}: ${v}`);
+      assert.ok(wide.length >= 1.5 * pool.train.length, `${family.name}.${name}: ${wide.length} wide values, ${pool.train.length} training`);
+    }
+  }
+});
+
+test('generateWide: training templates, no held-out value or phrase, deterministic, the families\' pools restored', async () => {
+  const before = FAMILIES.map((f) => JSON.stringify(f.pools));
+  const a = await generateWide({ seed: 7, perFamily: 3 });
+  const b = await generateWide({ seed: 7, perFamily: 3 });
+  assert.deepEqual(a, b);
+  assert.deepEqual(FAMILIES.map((f) => JSON.stringify(f.pools)), before);
+  assert.equal(a.length, 3 * FAMILIES.filter((f) => Object.keys(f.pools).length > 0).length);
+  const heldout = loadSplit('heldout');
+  const phrases = new Set(heldout.map((p) => p.description.split('\n')[0]));
+  const heldoutValues = new Set(heldout.flatMap((p) => Object.entries(p.meta ?? {}).filter(([k]) => /^[A-Z]$/.test(k)).map(([k, v]) => `${familyOf(p)}.${k}=${String(v)}`)));
+  assert.ok(heldoutValues.size > 50);
+  for (const p of a) {
+    const family = FAMILIES.find((f) => f.name === familyOf(p))!;
+    assert.ok(!phrases.has(p.description.split('\n')[0]), p.id);
+    const meta = p.meta as Record<string, unknown>;
+    assert.ok(Number(String(meta['template']).slice(1)) < family.templates.train.length, p.id);
+    for (const name of Object.keys(family.pools)) {
+      assert.ok(!heldoutValues.has(`${family.name}.${name}=${String(meta[name])}`), `${p.id}: ${name}=${String(meta[name])} is a held-out value`);
+      assert.ok(wideValues(family, name).includes(meta[name] as never), `${p.id}: ${name}`);
+    }
+  }
+});
