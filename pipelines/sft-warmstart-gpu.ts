@@ -10,7 +10,7 @@
  *
  * `training` below is what the Node trainer would use if run on this pipeline (`rlef sft`
  * without the two flags); the GPU trainer's settings are its command-line arguments, recorded in
- * the checkpoint's state (data/warmstart/README.md gives the ones used).
+ * the checkpoint's state (data/warmstart-gpu/README.md gives the ones used).
  */
 import { defineSftPipeline } from '../src/runtime/sft-config.ts';
 import { DEMO_MODEL_CONFIG } from '../src/policy/demo-config.ts';
@@ -24,7 +24,7 @@ export default defineSftPipeline({
   seed: 1,
   repairShare: 0.5,
   // Seven more copies of every dialog, each statement with 15 % of its words dropped. Tried and
-  // not better on held-out problems (data/warmstart/README.md): `confusions: 2` with copies: 5,
+  // not better on held-out problems (data/warmstart-gpu/README.md): `confusions: 2` with copies: 5,
   // repairWordDropout: 0.4.
   augment: { copies: 7, wordDropout: 0.15 },
   // The base of the shipped warm start, which fine-tunes it (pipelines/sft-wide-torch.ts).
