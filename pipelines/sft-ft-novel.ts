@@ -1,5 +1,5 @@
 /**
- * Session 7 experiment (issue 8): fine-tune the shipped warm start on CPU with problems whose
+ * Session 7 experiment (issue 8): fine-tune the then-shipped warm start (now data/warmstart-gpu) on CPU with problems whose
  * parameter values it never saw (data/suite/novel.jsonl) mixed with a third of the training split
  * (so the training values stay): does more variety of values teach it to take the value from the
  * statement, which the held-out split needs?
@@ -13,7 +13,7 @@ import gpu from './sft-warmstart-gpu.ts';
 export default defineSftPipeline({
   ...gpu,
   name: 'sft-ft-novel',
-  description: 'fine-tune of data/warmstart on novel parameter values mixed with training problems',
+  description: 'fine-tune of data/warmstart-gpu on novel parameter values mixed with training problems',
   data: { train: '.tmp/sft-novel-mix.jsonl', heldout: 'data/suite/heldout.jsonl' },
   init: 'data/warmstart-gpu',
   repairShare: 0.3,

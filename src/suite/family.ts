@@ -59,9 +59,10 @@ export interface Family {
    * Problem `index` of `part`: its template and parameters are combination
    * `index × scatterStride(total) mod total` of `part`'s templates × values (mixed radix, template
    * fastest), so every run of `total` indices covers each combination once and shorter runs still
-   * spread over all values; `rng` draws the candidate inputs.
+   * spread over all values; `rng` draws the candidate inputs. `values`, where given, replace the
+   * part's pool of each parameter they name.
    */
-  draft(rng: Rng, part: SplitName, index: number): Draft;
+  draft(rng: Rng, part: SplitName, index: number, values?: Readonly<Record<string, readonly ParamValue[]>>): Draft;
 }
 
 /** What a family author writes; `P` names the parameters and their types. */
@@ -101,9 +102,11 @@ export function defineFamily<P extends Record<string, ParamValue>>(group: string
     io: spec.io,
     templates: spec.templates,
     pools: spec.pools,
-    draft(rng, part, problemIndex) {
+    draft(rng, part, problemIndex, values) {
       const templates = spec.templates[part === 'heldout' ? 'heldout' : 'train'];
       const poolOf = (name: keyof P & string): readonly ParamValue[] => {
+        const given = values?.[name];
+        if (given !== undefined) return given;
         const parts = spec.pools[name];
         return part === 'novel' ? parts.novel ?? parts.train : parts[part];
       };

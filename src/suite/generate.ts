@@ -4,7 +4,7 @@
  * with the next attempt number, so the output depends on the seed alone.
  */
 import type { Problem } from '../problems/problem.ts';
-import type { Draft, Family, SplitName } from './family.ts';
+import type { Draft, Family, ParamValue, SplitName } from './family.ts';
 import { FAMILIES } from './families/index.ts';
 import { DEFAULT_PYTHON, runBatch } from './python-batch.ts';
 import { rngFor } from './random.ts';
@@ -52,6 +52,8 @@ interface Slot {
   /** Which combination of templates and parameters it takes (differs from `index` only for smoke). */
   readonly combination: number;
   readonly id: string;
+  /** Parameter values that replace the part's pools (wide values, `src/suite/wide.ts`). */
+  readonly values?: Readonly<Record<string, readonly ParamValue[]>>;
 }
 
 /** Generates all three splits. */
@@ -83,6 +85,8 @@ export interface NovelOptions {
   /** Problems per family (default 20). */
   readonly perFamily?: number;
   readonly families?: readonly Family[];
+  /** Per family, values that replace its `novel` pools (default: the pools themselves). */
+  readonly values?: (family: Family) => Readonly<Record<string, readonly ParamValue[]>>;
   readonly python?: string;
 }
 
@@ -96,7 +100,10 @@ export async function generateNovel(options: NovelOptions): Promise<Problem[]> {
   const families = (options.families ?? FAMILIES).filter((f) => Object.keys(f.pools).length > 0);
   const slots: Slot[] = [];
   for (let i = 0; i < (options.perFamily ?? 20); i += 1) {
-    for (const family of families) slots.push({ split: 'novel', part: 'novel', family, index: i, combination: i, id: `novel/${family.name}/${i}` });
+    for (const family of families) {
+      const values = options.values?.(family);
+      slots.push({ split: 'novel', part: 'novel', family, index: i, combination: i, id: `novel/${family.name}/${i}`, ...(values === undefined ? {} : { values }) });
+    }
   }
   const problems = await fillSlots(options, slots);
   return slots.map((s) => problems.get(s.id)).filter((p) => p !== undefined);
@@ -127,7 +134,7 @@ async function fillSlots(options: { readonly seed: number; readonly python?: str
 }
 
 function draw(seed: number, slot: Slot, attempt: number): Draft {
-  return slot.family.draft(rngFor(seed, slot.split, slot.family.name, slot.index, attempt), slot.part, slot.combination);
+  return slot.family.draft(rngFor(seed, slot.split, slot.family.name, slot.index, attempt), slot.part, slot.combination, slot.values);
 }
 
 /** One problem per line, as JSON, with a final newline: the project's JSONL format. */

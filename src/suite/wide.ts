@@ -42,23 +42,14 @@ export function wideValues(family: Family, name: string): ParamValue[] {
 
 /**
  * `perFamily` problems of every family with parameters drawn from {@link wideValues} (ids
- * `novel/FAMILY/I`, `meta.split` `novel`, as {@link generateNovel} names them). Deterministic for a
- * seed. The families' `novel` pools are swapped for the wide values while drawing and restored after.
+ * `novel/FAMILY/I`, `meta.split` `novel`, as {@link generateNovel} names them), family by family.
+ * Deterministic for a seed; the families' pools are left as they are.
  */
 export async function generateWide(options: { readonly seed: number; readonly perFamily: number; readonly python?: string }): Promise<Problem[]> {
   const problems: Problem[] = [];
+  const values = (family: Family): Record<string, ParamValue[]> => Object.fromEntries(Object.keys(family.pools).map((name) => [name, wideValues(family, name)]));
   for (const family of FAMILIES.filter((f) => Object.keys(f.pools).length > 0)) {
-    const pools = family.pools as Record<string, { novel?: readonly ParamValue[] }>;
-    const saved = Object.entries(pools).map(([name, pool]) => [name, pool.novel] as const);
-    try {
-      for (const name of Object.keys(pools)) pools[name]!.novel = wideValues(family, name);
-      problems.push(...(await generateNovel({ seed: options.seed, perFamily: options.perFamily, families: [family], ...(options.python === undefined ? {} : { python: options.python }) })));
-    } finally {
-      for (const [name, novel] of saved) {
-        if (novel === undefined) delete pools[name]!.novel;
-        else pools[name]!.novel = novel;
-      }
-    }
+    problems.push(...(await generateNovel({ seed: options.seed, perFamily: options.perFamily, families: [family], values, ...(options.python === undefined ? {} : { python: options.python }) })));
   }
   return problems;
 }

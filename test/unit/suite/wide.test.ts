@@ -15,7 +15,7 @@ test('wide values lie outside both pools and outnumber the training pool of ever
   }
 });
 
-test('generateWide: training templates, no held-out value or phrase, deterministic, the families\' pools restored', async () => {
+test('generateWide: training templates, no held-out value or phrase, deterministic, the families\' pools untouched', async () => {
   const before = FAMILIES.map((f) => JSON.stringify(f.pools));
   const a = await generateWide({ seed: 7, perFamily: 3 });
   const b = await generateWide({ seed: 7, perFamily: 3 });
