@@ -7,6 +7,7 @@
  *   attempt on the public tests, then the reference solution. Only the fix is trained: the buggy
  *   answer is context, not a target (we want a policy that repairs, not one that writes bugs).
  */
+import { createHash } from 'node:crypto';
 import { appendFile, readFile } from 'node:fs/promises';
 import type { ExecutionPool } from '../exec/types.ts';
 import { formatFeedback, initialPrompt } from '../exec/feedback.ts';
@@ -98,9 +99,14 @@ export class FeedbackCache {
   }
 }
 
-/** The cache key of a buggy program of a problem. */
+/**
+ * The cache key of a buggy program of a problem. It holds a digest of the public tests the
+ * feedback comes from, so problems that share an id (the same family and index drawn with another
+ * seed, e.g. two `generate-wide.ts` files) never share feedback.
+ */
 export function feedbackKey(problem: Problem, code: string): string {
-  return `${problem.id}\u0000${code}`;
+  const tests = createHash('sha256').update(JSON.stringify(problem.tests.public)).digest('hex').slice(0, 16);
+  return `${problem.id}\u0000${tests}\u0000${code}`;
 }
 
 /**

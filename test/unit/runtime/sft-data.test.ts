@@ -11,7 +11,7 @@ import type { Problem } from '../../../src/problems/problem.ts';
 import { chatTemplateFor, renderDialog } from '../../../src/policy/chat.ts';
 import { ByteTokenizer } from '../../../src/policy/tokenizer-byte.ts';
 import { seededRandom } from '../../../src/eval/seeded-random.ts';
-import { answerText, buildSftExamples, FeedbackCache, renderSftExample, type SftData } from '../../../src/runtime/sft-data.ts';
+import { answerText, buildSftExamples, executeFeedback, FeedbackCache, feedbackKey, renderSftExample, type SftData } from '../../../src/runtime/sft-data.ts';
 
 const SMOKE = new URL('../../../data/suite/smoke.jsonl', import.meta.url).pathname;
 const template = chatTemplateFor(new ByteTokenizer());
@@ -123,6 +123,23 @@ test('a feedback cache file lets a second build run without executing anything',
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+});
+
+test('problems that share an id but not their public tests never share cached feedback', async () => {
+  const problem = problems.find((p) => p.incorrectSolutions.length > 0 && p.tests.public.length > 1);
+  assert.ok(problem, 'a smoke problem with a buggy variant and two public tests');
+  // The same id (another seed of generate-wide.ts draws the same family and index) with only the
+  // second public test: its feedback must come from running that test, not from the first problem's.
+  const twin: Problem = { ...problem, tests: { ...problem.tests, public: problem.tests.public.slice(1) } };
+  const bug = problem.incorrectSolutions[0]!;
+  const cache = await FeedbackCache.open(undefined);
+  const first = await executeFeedback(problem, bug, pool, cache);
+  const second = await executeFeedback(twin, bug, pool, cache);
+  const fresh = await executeFeedback(twin, bug, pool);
+  assert.deepEqual(second, fresh);
+  assert.notEqual(feedbackKey(problem, bug), feedbackKey(twin, bug));
+  assert.equal(feedbackKey(problem, bug), feedbackKey({ ...problem }, bug));
+  assert.ok(first.ok || second.ok, 'the bug fails at least one of the two test sets');
 });
 
 test('a dialog longer than the limit is left out', () => {
