@@ -32,7 +32,8 @@ function metricList(value: string): MetricSpec[] {
 
 const HELP = `
 Policies (--policy):
-  DIR                      one of our checkpoints, or a Hugging Face Llama folder (config.json, tokenizer.json)
+  DIR                      one of our checkpoints, a run directory (its newest checkpoint), or a Hugging Face
+                           Llama folder (config.json, tokenizer.json)
   openai:BASE_URL          an OpenAI-compatible chat-completions server (vLLM, llama.cpp, OpenAI), e.g.
                            openai:http://127.0.0.1:8000/v1 --model NAME; the key comes from $OPENAI_API_KEY
                            (or --api-key-env NAME) and is not sent when unset
@@ -55,14 +56,14 @@ Examples:
   $ rlef eval --policy scripted:canonical --data ../shared/data/HumanEvalPlus-v0.1.10.jsonl.gz --rollouts 1
   $ rlef eval --policy openai:http://127.0.0.1:8000/v1 --model meta-llama/Llama-3.1-8B-Instruct \\
       --data code_contests_valid.parquet --rollouts 20 --metrics 1@3,pass@1,pass@10
-  $ rlef eval --policy runs/rlef-ppo-20260101-120000/checkpoints/iter-000100 --data data/suite/heldout.jsonl --turns 1,3,5
+  $ rlef eval --policy runs/rlef-ppo-20260101-120000 --data data/suite/heldout.jsonl --turns 1,3,5
 `;
 
 export function registerEval(program: Command): void {
   program
     .command('eval')
     .description('evaluate a policy with RLEF rollouts: n@k, pass@k, solve rate by turn, turn-limit sweeps and feedback ablations')
-    .requiredOption('--policy <source>', 'checkpoint or HF folder, openai:BASE_URL, or scripted:canonical|none')
+    .requiredOption('--policy <source>', 'checkpoint, run directory or HF folder, openai:BASE_URL, or scripted:canonical|none')
     .option('--model <name>', 'model name for an openai: server')
     .option('--api-key-env <name>', 'environment variable holding the API key', 'OPENAI_API_KEY')
     .requiredOption('--data <file>', 'dataset file: parquet, .jsonl or .jsonl.gz')

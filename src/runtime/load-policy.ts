@@ -1,6 +1,6 @@
 /**
- * Creates the starting policy of a run: from one of our checkpoints, from a Hugging Face Llama
- * folder, or (when neither exists and the pipeline allows it) a freshly initialised model with
+ * Creates the starting policy of a run: from one of our checkpoints (or a run directory, meaning
+ * its newest checkpoint), from a Hugging Face Llama folder, or (when neither exists and the pipeline allows it) a freshly initialised model with
  * the byte tokenizer.
  */
 import { access } from 'node:fs/promises';
@@ -13,6 +13,7 @@ import { configFromHf, weightsFromHf } from '../policy/hf-llama.ts';
 import { ByteTokenizer } from '../policy/tokenizer-byte.ts';
 import type { Tokenizer } from '../policy/tokenizer.ts';
 import { UsageError } from './errors.ts';
+import { latestRunCheckpoint } from './run-checkpoints.ts';
 
 export interface LoadedPolicy {
   readonly model: LlamaModel;
@@ -39,7 +40,9 @@ export async function loadPolicy(source: PolicySource, root: string): Promise<Lo
   if ('config' in source) {
     return { model: new LlamaModel(source.config, { seed: source.seed }), tokenizer: new ByteTokenizer(), source: 'fresh' };
   }
-  const dir = source.checkpoint.startsWith('/') ? source.checkpoint : join(root, source.checkpoint);
+  const given = source.checkpoint.startsWith('/') ? source.checkpoint : join(root, source.checkpoint);
+  // A run directory stands for its newest checkpoint (checkpoints/latest.json).
+  const dir = (await present(join(given, 'checkpoint.json'))) ? given : ((await latestRunCheckpoint(given)) ?? given);
   if (await present(join(dir, 'checkpoint.json'))) {
     const checkpoint = await loadCheckpoint(dir);
     const model = new LlamaModel(checkpoint.config as unknown as ModelConfig);
@@ -58,5 +61,5 @@ export async function loadPolicy(source: PolicySource, root: string): Promise<Lo
     const { config, seed } = source.fallback;
     return { model: new LlamaModel(config, { seed }), tokenizer: new ByteTokenizer(), source: `fresh (no checkpoint at ${dir})` };
   }
-  throw new UsageError(`${dir}: no checkpoint (checkpoint.json) or Hugging Face folder (config.json) there`);
+  throw new UsageError(`${dir}: no checkpoint (checkpoint.json), run directory (checkpoints/latest.json) or Hugging Face folder (config.json) there`);
 }
