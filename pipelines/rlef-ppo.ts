@@ -2,8 +2,9 @@
  * The default pipeline (`npm start`, `rlef train`): multi-turn RLEF with PPO (RLEF.md §1–3) on the
  * built-in task suite, starting from the shipped warm-start checkpoint (data/warmstart), ending
  * with a held-out evaluation of the start and the trained policy. Sized for a 2-core machine:
- * about 9–10 minutes with the wasm backend (training ≈ 4, held-out evaluation of the trained
- * policy ≈ 4.5; the start policy's evaluation is cached beside its weights, ≈ 4.5 more without).
+ * 12 min 7 s with the wasm backend in session 9, with both evaluations and another run sharing
+ * the machine (training ≈ 5, each evaluation ≈ 3.5; the start policy's evaluation is cached
+ * beside its weights, so later runs skip it).
  *
  * Scaled down from the paper (§3: 1024 rollouts per iteration, 8B model): 16 episodes per
  * iteration for 5 iterations, with decoding in a worker thread one iteration ahead of the
@@ -22,7 +23,7 @@ export default definePipeline({
   // With 80 % of each statement's words dropped it solves 26 % at turn 1 and 39 % within 3 turns
   // (46 problems, temperature 1): the statement is ambiguous and the feedback says what the task is.
   // (Measured with the GPU warm start of sessions 4–7; the session-8 one solved 50 % at turn 1 and
-  // 62.5 % within 3 turns in the default run's first 16 episodes.)
+  // 62.5 % within 3 turns in the default run's first 16 episodes, the session-9 one 37.5 and 56.3 %.)
   data: { train: 'data/suite/train.jsonl', heldout: 'data/suite/heldout.jsonl', statementDropout: 0.8 },
   model: { checkpoint: 'data/warmstart', fallback: { config: DEMO_MODEL_CONFIG, seed: 1 } },
   rollout: {
