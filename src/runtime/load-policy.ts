@@ -1,7 +1,7 @@
 /**
  * Creates the starting policy of a run: from one of our checkpoints (or a run directory, meaning
- * its newest checkpoint), from a Hugging Face Llama folder, or (when neither exists and the pipeline allows it) a freshly initialised model with
- * the byte tokenizer.
+ * its newest checkpoint), from a Hugging Face Llama folder, or (when neither exists and the
+ * pipeline allows it) a freshly initialised model with the byte tokenizer.
  */
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -42,7 +42,7 @@ export async function loadPolicy(source: PolicySource, root: string): Promise<Lo
   }
   const given = source.checkpoint.startsWith('/') ? source.checkpoint : join(root, source.checkpoint);
   // A run directory stands for its newest checkpoint (checkpoints/latest.json).
-  const dir = (await present(join(given, 'checkpoint.json'))) ? given : ((await latestRunCheckpoint(given)) ?? given);
+  const dir = (await latestRunCheckpoint(given)) ?? given;
   if (await present(join(dir, 'checkpoint.json'))) {
     const checkpoint = await loadCheckpoint(dir);
     const model = new LlamaModel(checkpoint.config as unknown as ModelConfig);

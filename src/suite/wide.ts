@@ -3,7 +3,8 @@
  * every family with parameters, each parameter drawn from a wide domain — two-digit K, any
  * letter, any separator — less the family's training and held-out pools, so that a model trained
  * on them cannot memorise the values and has to take them from the statement. The shipped warm
- * start's fine-tune uses them (`pipelines/sft-wide-torch.ts`); held-out values never occur.
+ * start's fine-tune uses three seeds of them (`pipelines/sft-wide-gpu.ts`; session 8's,
+ * `pipelines/sft-wide-torch.ts`, one); held-out values never occur.
  */
 import { FAMILIES } from './families/index.ts';
 import type { Family, ParamValue } from './family.ts';
