@@ -11,6 +11,8 @@ import { LlamaModel, type ModelImpl } from '../../src/policy/model.ts';
 import { AdamW } from '../../src/policy/optimizer.ts';
 import { scoringBatch, tokenLogProbs } from '../../src/policy/score.ts';
 import { generate } from '../../src/policy/generate.ts';
+import { cachedAttention } from '../../src/policy/attention.ts';
+import { DEMO_MODEL_CONFIG } from '../../src/policy/demo-config.ts';
 
 /** Options: `json` prints one JSON line instead of text; `quick` skips the naive training baseline. */
 export interface BenchModelOptions {
@@ -134,6 +136,36 @@ function noCacheSecondsEstimate(model: LlamaModel, newTokens: number): number {
   return total + (seconds[0] ?? 0);
 }
 
+const PREFILL_BATCH = 16;
+const PREFILL_PROMPT = 500;
+
+/**
+ * Reading 16 prompts of 500 tokens into the KV cache (a multi-turn RLEF prompt's size), with
+ * prompt slices attended by per-pair 2-D products (the default) and by batched 3-D products (the
+ * baseline), alternated pairwise, batched, pairwise; seconds of wall clock each.
+ */
+async function prefillSeconds(): Promise<{ pairwise: number; batched: number }> {
+  const model = new LlamaModel(DEMO_MODEL_CONFIG, { seed: 3 });
+  const prompts = Array.from({ length: PREFILL_BATCH }, (_, r) => Array.from({ length: PREFILL_PROMPT }, (_, i) => (r * 7 + i * 11) % 256));
+  const saved = cachedAttention.pairwiseFrom;
+  const run = async (pairwiseFrom: number): Promise<number> => {
+    cachedAttention.pairwiseFrom = pairwiseFrom;
+    const t0 = performance.now();
+    await generate(model, prompts, { maxNewTokens: 1, temperature: 1, seed: 'prefill' });
+    return (performance.now() - t0) / 1000;
+  };
+  try {
+    await run(saved); // warm-up
+    const a = await run(saved);
+    const batched = await run(Number.POSITIVE_INFINITY);
+    const b = await run(saved);
+    return { pairwise: (a + b) / 2, batched };
+  } finally {
+    cachedAttention.pairwiseFrom = saved;
+    model.dispose();
+  }
+}
+
 /** Runs the benchmark and returns its metrics (and prints them). */
 export async function benchModel(opts: BenchModelOptions): Promise<Record<string, number | string>> {
   const choice = await selectBackend('auto', { log: () => undefined });
@@ -202,6 +234,10 @@ export async function benchModel(opts: BenchModelOptions): Promise<Record<string
   metrics['gen_no_cache_how'] = opts.full === true ? 'measured' : 'estimated from 5 timed prefix lengths';
   metrics['gen_cache_speedup'] = cached.wall / metrics['gen_tokens_per_s_no_cache'];
   fast.model.dispose();
+  const prefill = await prefillSeconds();
+  metrics['prefill_s_pairwise'] = prefill.pairwise;
+  metrics['prefill_s_batched'] = prefill.batched;
+  metrics['prefill_speedup'] = prefill.batched / prefill.pairwise;
   tf.dispose([a, w]);
   if (opts.print === false) return metrics;
   if (opts.json) process.stdout.write(`${JSON.stringify({ name: 'model', ...metrics })}\n`);
@@ -230,6 +266,12 @@ function summaryLines(m: Record<string, number | string>): string[] {
       (m['gen_cache_speedup_cpu'] === undefined ? '' : ` (CPU time ${f('gen_cache_speedup_cpu')}x)`),
     `first 32 new tokens, both measured: ${f('gen_tokens_per_s_cache_first32', 0)} vs ${f('gen_tokens_per_s_no_cache_first32', 1)} tokens/s: ${f('gen_cache_speedup_first32')}x (CPU time ${f('gen_cache_speedup_first32_cpu')}x)`,
   );
+  if (m['prefill_speedup'] !== undefined) {
+    lines.push(
+      `prompt reading, ${PREFILL_BATCH} prompts × ${PREFILL_PROMPT} tokens into the KV cache: ${f('prefill_s_pairwise', 2)} s with per-pair 2-D products, ` +
+        `${f('prefill_s_batched', 2)} s with batched 3-D ones: ${f('prefill_speedup', 2)}x`,
+    );
+  }
   return lines;
 }
 
