@@ -4,6 +4,7 @@
  */
 import { formatMetric, formatPercent } from '../ui/format.ts';
 import type { GroupStats, Ratio, TrajectoryStats } from './stats.ts';
+import { fixTrends, type FixTrend } from './fix-trend.ts';
 
 /** Left-aligned first columns, right-aligned numbers, two spaces between columns. */
 export function formatTable(header: readonly string[], rows: readonly (readonly string[])[], leftColumns = 1): string[] {
@@ -63,6 +64,20 @@ export function rewardTable(stats: TrajectoryStats): string[] {
   return formatTable(header, rows, 2);
 }
 
+function span(iterations: readonly number[]): string {
+  const first = iterations[0];
+  const last = iterations[iterations.length - 1];
+  return first === last ? `iteration ${first}` : `iterations ${first}–${last}`;
+}
+
+/** `train: turn-2 fix 5/31 (16.1%) in iterations 0–4 → 9/28 (32.1%) in 5–9: +16.1 points [−6.0, +36.5]`. */
+export function fixTrendLine(t: FixTrend): string {
+  const points = (x: number): string => `${x >= 0 ? '+' : '−'}${Math.abs(100 * x).toFixed(1)}`;
+  const d = t.difference;
+  const change = d === null ? 'no difference (a half without failed first turns)' : `${points(d.value)} points [${points(d.lower)}, ${points(d.upper)}]`;
+  return `${t.split}: turn-2 fix ${formatRatio(t.early)} in ${span(t.earlyIterations)} → ${formatRatio(t.late)} in ${span(t.lateIterations)}: ${change}`;
+}
+
 /** Where the numbers came from, for the first line of the output. */
 export interface StatsSource {
   readonly path: string;
@@ -83,6 +98,12 @@ export function statsText(stats: TrajectoryStats, source: StatsSource): string {
   out.push(
     '',
     'turn-2 fix = episodes whose turn-1 answer failed and whose turn-2 answer passed the public tests, of those whose turn 1 failed',
+  );
+  const trends = fixTrends(stats);
+  if (trends.length > 0) {
+    out.push('', 'Fix-rate trend (first half of the iterations pooled against the second; late − early, 95 % Newcombe interval)', ...trends.map(fixTrendLine));
+  }
+  out.push(
     '',
     'Reward and KL (mean reward per episode includes the KL penalty; KL is the per-turn mean over tokens)',
     ...rewardTable(stats),
