@@ -9,7 +9,8 @@ import { formatMetric } from '../ui/format.ts';
 import { chartRect, chartsBottom, chartTitleRect, reportCharts, type ChartSpec } from './report-charts.ts';
 import type { RunMetricsLine } from './run-metrics.ts';
 import type { GroupStats, TrajectoryStats } from './stats.ts';
-import { formatRatio } from './stats-table.ts';
+import { fixTrendLine, formatRatio } from './stats-table.ts';
+import { fixTrends } from './fix-trend.ts';
 
 /** The charting library's files, inlined into the page. */
 export interface ChartAssets {
@@ -72,10 +73,17 @@ function statsTables(stats: TrajectoryStats): string {
       formatMetric(g.meanTurns ?? undefined),
     ]),
   );
+  const trends = fixTrends(stats);
+  const trend =
+    trends.length === 0
+      ? ''
+      : `<p class="note">fix-rate trend (first half of the iterations pooled against the second; late − early, 95 % Newcombe interval):</p>\n${trends
+          .map((t) => `<p>${escapeHtml(fixTrendLine(t))}</p>`)
+          .join('\n')}\n`;
   return `<h2>Solve rate</h2>
 <p class="note">solved: the final answer passes all tests · ≤ turn t: solved using at most t turns · turn-2 fix: episodes whose turn-1 answer failed and whose turn-2 answer passed the public tests, of those whose turn 1 failed</p>
 ${solve}
-<h2>Reward, KL and invalid answers</h2>
+${trend}<h2>Reward, KL and invalid answers</h2>
 <p class="note">mean reward: per episode, summed over turns, KL penalty included · KL: per-turn mean over the response's tokens · invalid: responses without a code block</p>
 ${reward}`;
 }

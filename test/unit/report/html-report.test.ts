@@ -67,4 +67,5 @@ test('the page inlines uPlot, loads nothing from the network, and escapes text f
   assert.match(html, /truncated: 42 bytes ignored/);
   assert.equal(html.match(/<script/g)?.length, 3, 'chart data, uPlot and the drawing script');
   for (const id of ['reward', 'solve-rate', 'kl', 'losses']) assert.match(html, new RegExp(`id="chart-${id}"`));
+  assert.match(html, /<p>train: turn-2 fix 100\.0% \(1\/1\) in iteration 0 → – in iteration 1: no difference \(a half without failed first turns\)<\/p>/);
 });
