@@ -14,6 +14,11 @@
  * `--by-params[=FILE]` adds two rows per condition: the problems of families with parameters and
  * those without (a problem has parameters when its `meta` has an upper-case key, as the built-in
  * suite's K, C, S …), looked up in FILE (default data/suite/heldout.jsonl).
+ *
+ * `--against=LABEL` adds a second table: each other condition minus condition LABEL, per problem
+ * (the problems both hold), with a paired percentile-bootstrap 95% interval over problems. Paired
+ * differences are far tighter than the two conditions' own intervals suggest, since most
+ * problems are solved by both or by neither.
  */
 import { readFile } from 'node:fs/promises';
 import { readTrajectoryRun } from '../src/store/trajectory-reader.ts';
@@ -24,11 +29,12 @@ interface Condition {
   readonly dirs: readonly string[];
 }
 
-function parseArgs(all: readonly string[]): { conditions: Condition[]; byParams?: string } {
-  const args = all.filter((arg) => !arg.startsWith('--by-params'));
+function parseArgs(all: readonly string[]): { conditions: Condition[]; byParams?: string; against?: string } {
+  const args = all.filter((arg) => !arg.startsWith('--by-params') && !arg.startsWith('--against='));
   const flag = all.find((arg) => arg.startsWith('--by-params'));
+  const against = all.find((arg) => arg.startsWith('--against='))?.slice('--against='.length);
   if (args.length === 0 || args.includes('--help')) {
-    process.stderr.write('usage: results-table.ts [--by-params[=PROBLEMS.jsonl]] "LABEL=EVAL_DIR[,EVAL_DIR…]" …\n');
+    process.stderr.write('usage: results-table.ts [--by-params[=PROBLEMS.jsonl]] [--against=LABEL] "LABEL=EVAL_DIR[,EVAL_DIR…]" …\n');
     process.exit(args.length === 0 ? 64 : 0);
   }
   const byParams = flag === undefined ? undefined : flag.includes('=') ? flag.slice(flag.indexOf('=') + 1) : 'data/suite/heldout.jsonl';
@@ -40,7 +46,11 @@ function parseArgs(all: readonly string[]): { conditions: Condition[]; byParams?
     }
     return { label: arg.slice(0, eq), dirs: arg.slice(eq + 1).split(',').filter((d) => d !== '') };
   });
-  return byParams === undefined ? { conditions } : { conditions, byParams };
+  if (against !== undefined && !conditions.some((c) => c.label === against)) {
+    process.stderr.write(`results-table: --against=${against}: no condition has that label\n`);
+    process.exit(64);
+  }
+  return { conditions, ...(byParams === undefined ? {} : { byParams }), ...(against === undefined ? {} : { against }) };
 }
 
 /** Problem id → whether its family has parameters (an upper-case key in `meta`), from a JSONL file. */
@@ -83,22 +93,26 @@ async function outcomesByProblem(dirs: readonly string[]): Promise<{ turns: numb
   return { turns, byProblem };
 }
 
-function cell(values: readonly number[]): string {
+function cell(values: readonly number[], signed = false): string {
   const ci = bootstrapCI(values, { seed: 0 });
-  return `${(100 * ci.mean).toFixed(1)} [${(100 * ci.lower).toFixed(1)}, ${(100 * ci.upper).toFixed(1)}]`;
+  const f = (x: number): string => `${signed && x > 0 ? '+' : ''}${(100 * x).toFixed(1)}`;
+  return `${f(ci.mean)} [${f(ci.lower)}, ${f(ci.upper)}]`;
 }
 
-const { conditions, byParams } = parseArgs(process.argv.slice(2));
+const { conditions, byParams, against } = parseArgs(process.argv.slice(2));
 const withParams = byParams === undefined ? undefined : await parameterised(byParams);
 const loaded = await Promise.all(conditions.map(async (c) => ({ ...c, ...(await outcomesByProblem(c.dirs)) })));
 const turns = Math.max(...loaded.map((c) => c.turns));
 const label = (t: number): string => (t === 1 ? 'pass@1 (turn 1)' : t === turns ? `1@${t} (≤ ${t} turns)` : `≤ ${t} turns`);
 const header = ['condition', 'runs', 'problems', ...Array.from({ length: turns }, (_, t) => label(t + 1))];
 const lines = [`| ${header.join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`];
+/** Per problem, the share of its episodes solved within t turns. */
+function solvedWithin(problems: readonly (readonly Outcome[])[], t: number): number[] {
+  return problems.map((list) => list.filter((o) => o.solved && o.turnsUsed <= t).length / list.length);
+}
 /** The row of `problems` (per problem, its episodes' outcomes). */
 function row(label: string, runs: number, problems: readonly (readonly Outcome[])[]): string {
-  /** Per problem, the share of its episodes solved within t turns. */
-  const within = (t: number): number[] => problems.map((list) => list.filter((o) => o.solved && o.turnsUsed <= t).length / list.length);
+  const within = (t: number): number[] => solvedWithin(problems, t);
   const cells = problems.length === 0 ? Array.from({ length: turns }, () => '–') : Array.from({ length: turns }, (_, t) => cell(within(t + 1)));
   return `| ${[label, String(runs), String(problems.length), ...cells].join(' | ')} |`;
 }
@@ -115,3 +129,22 @@ for (const c of loaded) {
   lines.push(row(`${c.label}, families without`, c.dirs.length, entries.filter(([id]) => !withParams.get(id)).map(([, list]) => list)));
 }
 process.stdout.write(`${lines.join('\n')}\n\nPercent of held-out problems; [95% bootstrap interval over problems]; per problem the mean over runs and rollouts.\n`);
+const reference = loaded.find((c) => c.label === against);
+if (reference !== undefined) {
+  const diffHeader = ['condition', 'problems', ...Array.from({ length: turns }, (_, t) => `Δ ${label(t + 1)}`)];
+  const diff = [`| ${diffHeader.join(' | ')} |`, `| ${diffHeader.map(() => '---').join(' | ')} |`];
+  for (const c of loaded) {
+    if (c === reference) continue;
+    const ids = [...c.byProblem.keys()].filter((id) => reference.byProblem.has(id));
+    const mine = ids.map((id) => c.byProblem.get(id) ?? []);
+    const theirs = ids.map((id) => reference.byProblem.get(id) ?? []);
+    const cells = Array.from({ length: turns }, (_, t) => {
+      if (ids.length === 0) return '–';
+      const a = solvedWithin(mine, t + 1);
+      const b = solvedWithin(theirs, t + 1);
+      return cell(a.map((x, i) => x - (b[i] ?? 0)), true);
+    });
+    diff.push(`| ${[`${c.label} − ${reference.label}`, String(ids.length), ...cells].join(' | ')} |`);
+  }
+  process.stdout.write(`\n${diff.join('\n')}\n\nPoints; [95% paired bootstrap interval over the problems both conditions hold].\n`);
+}

@@ -1,7 +1,8 @@
 /**
  * pipelines/results-table.ts over real `rlef eval` output: the scripted reference policy solves
  * every problem at turn 1, the do-nothing policy none, and a condition made of both runs averages
- * them per problem; `--by-params` splits each condition by whether the family has parameters.
+ * them per problem; `--by-params` splits each condition by whether the family has parameters;
+ * `--against` gives each condition's paired difference from one of them.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -43,6 +44,18 @@ test('results-table averages runs per problem and reports pass@1 … 1@T with in
       '| bad, families with parameters | 1 | 5 | 0.0 [0.0, 0.0] | 0.0 [0.0, 0.0] | 0.0 [0.0, 0.0] |',
       '| bad, families without | 1 | 1 | 0.0 [0.0, 0.0] | 0.0 [0.0, 0.0] | 0.0 [0.0, 0.0] |',
     ]);
+    // Paired differences against one condition, per problem.
+    const paired = await run(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'pipelines', 'results-table.ts'), '--against=good',
+      `good=${join(base, 'good')}`, `bad=${join(base, 'bad')}`, `both=${join(base, 'good')},${join(base, 'bad')}`], { cwd: REPO_ROOT });
+    const diff = paired.stdout.split('\n');
+    const at = diff.indexOf('| condition | problems | Δ pass@1 (turn 1) | Δ ≤ 2 turns | Δ 1@3 (≤ 3 turns) |');
+    assert.ok(at > 0, paired.stdout);
+    assert.deepEqual(diff.slice(at + 2, at + 4), [
+      '| bad − good | 6 | -100.0 [-100.0, -100.0] | -100.0 [-100.0, -100.0] | -100.0 [-100.0, -100.0] |',
+      '| both − good | 6 | -50.0 [-50.0, -50.0] | -50.0 [-50.0, -50.0] | -50.0 [-50.0, -50.0] |',
+    ]);
+    await assert.rejects(run(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'pipelines', 'results-table.ts'), '--against=nobody',
+      `good=${join(base, 'good')}`], { cwd: REPO_ROOT }), /--against=nobody: no condition has that label/);
     // Problems missing from the file are an error, not a silent drop.
     await assert.rejects(run(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'pipelines', 'results-table.ts'), '--by-params=data/suite/heldout.jsonl',
       `good=${join(base, 'good')}`], { cwd: REPO_ROOT }), /problem smoke\/sum_above\/0 of good is not in data\/suite\/heldout.jsonl/);
