@@ -15,6 +15,7 @@ export default definePipeline({
   training: {
     ...rlef.training,
     iterations: 8,
+    lr: 2e-4,
     rolloutsPerProblem: 4,
     checkpointEvery: 8,
     ppo: { ...rlef.training.ppo, rl: { baseline: 'leave-one-out' } },

@@ -14,4 +14,6 @@ export default definePipeline({
   name: 'rlef-novel-whole',
   description: 'the default RLEF on novel parameter values, statements whole',
   data: { ...rlef.data, train: 'data/suite/novel.jsonl', statementDropout: 0 },
+  // The session-9 setting (the default before session 10).
+  training: { ...rlef.training, iterations: 5, lr: 2e-4, checkpointEvery: 5 },
 });
