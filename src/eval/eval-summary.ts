@@ -56,6 +56,11 @@ export interface MetricEstimate {
   readonly upper: number | null;
   /** Why the value is null (too few rollouts), or a caveat. */
   readonly note?: string;
+  /**
+   * The per-problem values the mean is taken over, in the summary's problem order
+   * (`TurnLimitSummary.problemIds` names them): what a paired comparison of two policies needs.
+   */
+  readonly perProblem?: readonly number[];
 }
 
 /** Solve rate within `turn` turns, mean over problems with its interval. */
@@ -83,6 +88,8 @@ export interface TurnLimitSummary {
   readonly metrics: readonly MetricEstimate[];
   /** 1@t for t = 1..turnLimit, read off the same rollouts. */
   readonly solveRateByTurn: readonly TurnSolveRate[];
+  /** The problems' ids in the order of the metrics' `perProblem` values (when the caller knows them). */
+  readonly problemIds?: readonly string[];
 }
 
 /**
@@ -132,7 +139,7 @@ export function estimate(
   const perProblem = spec.kind === 'pass@k' ? passAtKPerProblem(byProblem, spec.k) : nAtKPerProblem(byProblem, spec.n, spec.k);
   if (typeof perProblem === 'string') return { name, spec, value: null, lower: null, upper: null, note: perProblem };
   const ci = bootstrapCI(perProblem, bootstrap);
-  return { name, spec, value: ci.mean, lower: ci.lower, upper: ci.upper };
+  return { name, spec, value: ci.mean, lower: ci.lower, upper: ci.upper, perProblem };
 }
 
 /** pass@k over turn-1 responses, per problem; a message instead when some problem has fewer than k rollouts. */

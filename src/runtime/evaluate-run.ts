@@ -188,9 +188,15 @@ export async function evaluate(options: EvaluateOptions): Promise<EvalReport> {
 function summarizePlayed(played: PlayedRollout[], problems: readonly Problem[], turnLimit: number, options: EvaluateOptions): TurnLimitSummary | undefined {
   const byProblem = new Map<string, EvalRollout[]>(problems.map((p) => [p.id, []]));
   for (const e of played.sort((a, b) => a.cursor - b.cursor)) byProblem.get(e.problemId)?.push(e.rollout);
-  const collected = [...byProblem.values()].filter((rollouts) => rollouts.length > 0);
-  if (collected.length === 0) return undefined;
-  return summarizeRollouts(collected, options.metrics, turnLimit, { seed: options.seed });
+  const kept = [...byProblem.entries()].filter(([, rollouts]) => rollouts.length > 0);
+  if (kept.length === 0) return undefined;
+  const summary = summarizeRollouts(
+    kept.map(([, rollouts]) => rollouts),
+    options.metrics,
+    turnLimit,
+    { seed: options.seed },
+  );
+  return { ...summary, problemIds: kept.map(([id]) => id) };
 }
 
 /** A finished episode as the estimators keep it, with its place in the start order. */
