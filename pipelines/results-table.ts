@@ -22,7 +22,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import { readTrajectoryRun } from '../src/store/trajectory-reader.ts';
-import { bootstrapCI } from '../src/eval/bootstrap.ts';
+import { bootstrapCI, pairedBootstrapCI } from '../src/eval/bootstrap.ts';
+import { formatPoints } from '../src/ui/format.ts';
 
 interface Condition {
   readonly label: string;
@@ -93,10 +94,9 @@ async function outcomesByProblem(dirs: readonly string[]): Promise<{ turns: numb
   return { turns, byProblem };
 }
 
-function cell(values: readonly number[], signed = false): string {
+function cell(values: readonly number[]): string {
   const ci = bootstrapCI(values, { seed: 0 });
-  const f = (x: number): string => `${signed && x > 0 ? '+' : ''}${(100 * x).toFixed(1)}`;
-  return `${f(ci.mean)} [${f(ci.lower)}, ${f(ci.upper)}]`;
+  return `${(100 * ci.mean).toFixed(1)} [${(100 * ci.lower).toFixed(1)}, ${(100 * ci.upper).toFixed(1)}]`;
 }
 
 const { conditions, byParams, against } = parseArgs(process.argv.slice(2));
@@ -135,16 +135,12 @@ if (reference !== undefined) {
   const diff = [`| ${diffHeader.join(' | ')} |`, `| ${diffHeader.map(() => '---').join(' | ')} |`];
   for (const c of loaded) {
     if (c === reference) continue;
-    const ids = [...c.byProblem.keys()].filter((id) => reference.byProblem.has(id));
-    const mine = ids.map((id) => c.byProblem.get(id) ?? []);
-    const theirs = ids.map((id) => reference.byProblem.get(id) ?? []);
-    const cells = Array.from({ length: turns }, (_, t) => {
-      if (ids.length === 0) return '–';
-      const a = solvedWithin(mine, t + 1);
-      const b = solvedWithin(theirs, t + 1);
-      return cell(a.map((x, i) => x - (b[i] ?? 0)), true);
-    });
-    diff.push(`| ${[`${c.label} − ${reference.label}`, String(ids.length), ...cells].join(' | ')} |`);
+    /** Problem id → share of its episodes solved within t turns. */
+    const within = (byProblem: ReadonlyMap<string, readonly Outcome[]>, t: number): Map<string, number> =>
+      new Map([...byProblem].map(([id, list]) => [id, solvedWithin([list], t)[0] ?? 0]));
+    const paired = Array.from({ length: turns }, (_, t) => pairedBootstrapCI(within(reference.byProblem, t + 1), within(c.byProblem, t + 1), { seed: 0 }));
+    const cells = paired.map((ci) => (ci === null ? '–' : `${formatPoints(ci.mean)} [${formatPoints(ci.lower)}, ${formatPoints(ci.upper)}]`));
+    diff.push(`| ${[`${c.label} − ${reference.label}`, String(paired[0]?.problems ?? 0), ...cells].join(' | ')} |`);
   }
   process.stdout.write(`\n${diff.join('\n')}\n\nPoints; [95% paired bootstrap interval over the problems both conditions hold].\n`);
 }

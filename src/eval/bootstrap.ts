@@ -55,6 +55,25 @@ export function bootstrapCI(perProblemValues: readonly number[], options: Bootst
   };
 }
 
+/**
+ * Paired interval for after − before: per problem (the keys both maps hold, in `after`'s order)
+ * the difference of the two values, then {@link bootstrapCI} over those differences. Far tighter
+ * than the two means' own intervals, since most problems come out the same under both. Null when
+ * the maps share no problem.
+ */
+export function pairedBootstrapCI(
+  before: ReadonlyMap<string, number>,
+  after: ReadonlyMap<string, number>,
+  options: BootstrapOptions = {},
+): (BootstrapInterval & { readonly problems: number }) | null {
+  const diffs: number[] = [];
+  for (const [id, value] of after) {
+    const base = before.get(id);
+    if (base !== undefined) diffs.push(value - base);
+  }
+  return diffs.length === 0 ? null : { ...bootstrapCI(diffs, options), problems: diffs.length };
+}
+
 /** Quantile q of sorted values, interpolating linearly between order statistics. */
 function quantile(sorted: Float64Array, q: number): number {
   const position = q * (sorted.length - 1);

@@ -2,7 +2,7 @@
  * `rlef stats` as plain-text tables: solve rate within each turn and the turn-2 fix rate, then
  * reward, KL and invalid answers, one row per split and iteration plus a total row per split.
  */
-import { formatMetric, formatPercent } from '../ui/format.ts';
+import { formatMetric, formatPercent, formatPoints } from '../ui/format.ts';
 import type { GroupStats, Ratio, TrajectoryStats } from './stats.ts';
 import { fixTrends, type FixTrend } from './fix-trend.ts';
 
@@ -72,9 +72,9 @@ function span(iterations: readonly number[]): string {
 
 /** `train: turn-2 fix 5/31 (16.1%) in iterations 0–4 → 9/28 (32.1%) in 5–9: +16.1 points [−6.0, +36.5]`. */
 export function fixTrendLine(t: FixTrend): string {
-  const points = (x: number): string => `${x >= 0 ? '+' : '−'}${Math.abs(100 * x).toFixed(1)}`;
   const d = t.difference;
-  const change = d === null ? 'no difference (a half without failed first turns)' : `${points(d.value)} points [${points(d.lower)}, ${points(d.upper)}]`;
+  const change =
+    d === null ? 'no difference (a half without failed first turns)' : `${formatPoints(d.value)} points [${formatPoints(d.lower)}, ${formatPoints(d.upper)}]`;
   return `${t.split}: turn-2 fix ${formatRatio(t.early)} in ${span(t.earlyIterations)} → ${formatRatio(t.late)} in ${span(t.lateIterations)}: ${change}`;
 }
 

@@ -13,7 +13,8 @@ import type { PipelineConfig } from '../pipeline/pipeline-config.ts';
 import { table, type EvalReport } from '../eval/eval-report.ts';
 import type { MetricSpec } from '../eval/metric-spec.ts';
 import { evaluate } from './evaluate-run.ts';
-import { bootstrapCI } from '../eval/bootstrap.ts';
+import { pairedBootstrapCI } from '../eval/bootstrap.ts';
+import { formatPoints } from '../ui/format.ts';
 
 /** The two evaluations; `start` is null when the run began from a fresh model (nothing to load). */
 export interface HeldoutComparison {
@@ -158,31 +159,24 @@ export function formatHeldoutComparison(comparison: HeldoutComparison): string {
     const a = comparison.start.report.turnLimits[0]?.metrics[0];
     const b = comparison.final.report.turnLimits[0]?.metrics[0];
     if (a?.value != null && b?.value != null) {
-      const points = (b.value - a.value) * 100;
       const paired = pairedDifference(comparison.start.report, comparison.final.report);
       const interval =
         paired === null
           ? ''
-          : ` [paired 95% interval ${signedPoints(paired.lower)}, ${signedPoints(paired.upper)} over the ${paired.problems} problems both evaluations hold]`;
-      lines.push(`${b.name}: ${points >= 0 ? '+' : ''}${points.toFixed(1)} points over the start policy${interval}`);
+          : ` [paired 95% interval ${formatPoints(paired.lower)}, ${formatPoints(paired.upper)} over the ${paired.problems} problems both evaluations hold]`;
+      lines.push(`${b.name}: ${formatPoints(b.value - a.value)} points over the start policy${interval}`);
     }
   }
   lines.push('(value [95% bootstrap interval over problems]; details in eval-start/ and eval-final/ of the run)');
   return `${lines.join('\n')}\n`;
 }
 
-function signedPoints(x: number): string {
-  const p = 100 * x;
-  return `${p > 0 ? '+' : p < 0 ? '−' : ''}${Math.abs(p).toFixed(1)}`;
-}
-
 /**
  * final − start of the first metric, per problem over the problems both reports name, with a
- * paired percentile-bootstrap interval (far tighter than the two policies' own intervals: most
- * problems are solved by both or by neither). Null when a report lacks per-problem values (one
- * written before they were recorded).
+ * paired bootstrap interval ({@link pairedBootstrapCI}). Null when a report lacks per-problem
+ * values (one written before they were recorded).
  */
-export function pairedDifference(start: EvalReport, final: EvalReport): { mean: number; lower: number; upper: number; problems: number } | null {
+export function pairedDifference(start: EvalReport, final: EvalReport): ReturnType<typeof pairedBootstrapCI> {
   const values = (report: EvalReport): Map<string, number> | null => {
     const summary = report.turnLimits[0];
     const perProblem = summary?.metrics[0]?.perProblem;
@@ -192,11 +186,7 @@ export function pairedDifference(start: EvalReport, final: EvalReport): { mean: 
   };
   const a = values(start);
   const b = values(final);
-  if (a === null || b === null) return null;
-  const diffs = [...b.entries()].filter(([id]) => a.has(id)).map(([id, v]) => v - (a.get(id) ?? 0));
-  if (diffs.length === 0) return null;
-  const ci = bootstrapCI(diffs, { seed: final.seed });
-  return { mean: ci.mean, lower: ci.lower, upper: ci.upper, problems: diffs.length };
+  return a === null || b === null ? null : pairedBootstrapCI(a, b, { seed: final.seed });
 }
 
 function cell(value: number, lower: number | null, upper: number | null): string {

@@ -32,6 +32,12 @@ export function formatPercent(fraction: number | undefined): string {
   return `${(fraction * 100).toFixed(1)}%`;
 }
 
+/** A fraction as signed percentage points, one decimal: `+1.4`, `−2.9` (a true minus sign). */
+export function formatPoints(fraction: number): string {
+  const points = Math.abs(100 * fraction).toFixed(1);
+  return `${fraction < 0 && Number(points) !== 0 ? '−' : '+'}${points}`;
+}
+
 /**
  * A metric value with about four significant digits and no exponent for everyday magnitudes;
  * tiny non-zero values (KL early in a run) keep an exponent so they do not read as zero.

@@ -51,8 +51,8 @@ test('results-table averages runs per problem and reports pass@1 … 1@T with in
     const at = diff.indexOf('| condition | problems | Δ pass@1 (turn 1) | Δ ≤ 2 turns | Δ 1@3 (≤ 3 turns) |');
     assert.ok(at > 0, paired.stdout);
     assert.deepEqual(diff.slice(at + 2, at + 4), [
-      '| bad − good | 6 | -100.0 [-100.0, -100.0] | -100.0 [-100.0, -100.0] | -100.0 [-100.0, -100.0] |',
-      '| both − good | 6 | -50.0 [-50.0, -50.0] | -50.0 [-50.0, -50.0] | -50.0 [-50.0, -50.0] |',
+      '| bad − good | 6 | −100.0 [−100.0, −100.0] | −100.0 [−100.0, −100.0] | −100.0 [−100.0, −100.0] |',
+      '| both − good | 6 | −50.0 [−50.0, −50.0] | −50.0 [−50.0, −50.0] | −50.0 [−50.0, −50.0] |',
     ]);
     await assert.rejects(run(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'pipelines', 'results-table.ts'), '--against=nobody',
       `good=${join(base, 'good')}`], { cwd: REPO_ROOT }), /--against=nobody: no condition has that label/);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { bar, formatCount, formatDuration, formatMetric, formatPercent, oneLine, sanitize, truncate, wrapRows } from '../../src/ui/format.ts';
+import { bar, formatCount, formatDuration, formatMetric, formatPercent, formatPoints, oneLine, sanitize, truncate, wrapRows } from '../../src/ui/format.ts';
 import { computeLayout, nextPanel, PANEL_ORDER, type PanelId } from '../../src/ui/layout.ts';
 import { sparkline } from '../../src/ui/sparkline.ts';
 
@@ -116,4 +116,12 @@ test('wrapping breaks between words, cuts overlong words, and marks text left ov
       for (const row of rows) assert.ok([...row].length <= width, JSON.stringify(row));
     }),
   );
+});
+
+test('percentage points carry a sign, and a change that rounds to zero is not negative', () => {
+  assert.equal(formatPoints(0.014), '+1.4');
+  assert.equal(formatPoints(-0.029), '−2.9');
+  assert.equal(formatPoints(0), '+0.0');
+  assert.equal(formatPoints(-0.0004), '+0.0');
+  assert.equal(formatPoints(1), '+100.0');
 });

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { bootstrapCI } from '../../../src/eval/bootstrap.ts';
+import { bootstrapCI, pairedBootstrapCI } from '../../../src/eval/bootstrap.ts';
 import { seededRandom } from '../../../src/eval/seeded-random.ts';
 
 const values = fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 1, maxLength: 40 });
@@ -49,4 +49,18 @@ test('bootstrap rejects empty input and bad options', () => {
   assert.throws(() => bootstrapCI([1, Number.NaN]), RangeError);
   assert.throws(() => bootstrapCI([1], { alpha: 1 }), RangeError);
   assert.throws(() => bootstrapCI([1], { iterations: 0 }), RangeError);
+});
+
+test('a paired interval takes per-problem differences over the problems both sides hold', () => {
+  const before = new Map([['a', 1], ['b', 0], ['c', 0.5], ['only-before', 1]]);
+  const after = new Map([['a', 1], ['b', 1], ['c', 0.5], ['only-after', 0]]);
+  const ci = pairedBootstrapCI(before, after, { iterations: 500, seed: 1 });
+  assert.ok(ci !== null);
+  assert.equal(ci.problems, 3);
+  assert.equal(ci.mean, 1 / 3);
+  assert.deepEqual(
+    { lower: ci.lower, upper: ci.upper },
+    (({ lower, upper }) => ({ lower, upper }))(bootstrapCI([0, 1, 0], { iterations: 500, seed: 1 })),
+  );
+  assert.equal(pairedBootstrapCI(new Map([['x', 1]]), new Map([['y', 1]])), null);
 });
