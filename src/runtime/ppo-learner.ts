@@ -64,6 +64,14 @@ export const DEFAULT_PPO_OPTIONS: PpoOptions = {
   seed: 0,
 };
 
+/**
+ * Two savings of the update, on by default; mutable only so that `npm run bench -- learner` can
+ * time the update without them (nothing else sets them). `criticCut`: the critic's sequences end
+ * at the last prompt token it reads. `oldFromFirstStep`: with `recomputeOldLogp`, the first
+ * minibatch takes log π_old from its own step's forward pass.
+ */
+export const learnerShortcuts = { criticCut: true, oldFromFirstStep: true };
+
 export interface LearnerParts {
   readonly policy: LlamaModel;
   readonly reference: LlamaModel;
@@ -108,7 +116,8 @@ export class PpoLearner implements LearnerPort {
     // evaluated nor trained then (its values stay 0 in the log).
     const useCritic = (this.options.rl.baseline ?? 'critic') === 'critic';
     const refLogp = await this.perTurnLogp(this.parts.reference, sequences);
-    const values = useCritic ? await this.perTurnValues(sequences) : new Map<string, number>();
+    const criticInputs = useCritic ? criticSequences(sequences) : [];
+    const values = useCritic ? await this.perTurnValues(criticInputs) : new Map<string, number>();
     const episodes: EpisodeTurns[] = [];
     const order: number[] = [];
     batch.forEach((episode, e) => {
@@ -134,16 +143,32 @@ export class PpoLearner implements LearnerPort {
     let k = 0;
     order.forEach((e) => batch[e]!.turns.forEach((_, t) => turnIndex.set(key(e, t), k++)));
 
-    const oldLogp = this.options.recomputeOldLogp ? await this.perTurnLogp(this.parts.policy, sequences) : null;
-    const sums = { policyLoss: 0, valueLoss: 0, entropy: 0, clip: 0, steps: 0 };
+    // The minibatches of every epoch, drawn up front (the same shuffles as drawing them epoch by epoch).
     const random = seededRandom(this.options.seed + this.version * 7919);
+    const plan: TrainingSequence[][][] = [];
     for (let epoch = 0; epoch < this.options.epochs; epoch++) {
       const shuffled = shuffle(sequences, random);
       const size = Math.ceil(shuffled.length / Math.max(1, this.options.minibatches));
-      for (let start = 0; start < shuffled.length; start += size) {
-        const minibatch = shuffled.slice(start, start + size);
-        const p = await this.policyStep(minibatch, batch, ppo, turnIndex, oldLogp);
-        const v = useCritic ? await this.criticStep(minibatch, ppo, turnIndex) : 0;
+      const minibatches: TrainingSequence[][] = [];
+      for (let start = 0; start < shuffled.length; start += size) minibatches.push(shuffled.slice(start, start + size));
+      plan.push(minibatches);
+    }
+    // log π_old when the rollouts may lag the policy. The first step runs under π_old itself, so its
+    // minibatch takes π_old from that step's own forward pass instead of a separate one (and keeps
+    // the values in the map for later epochs).
+    const first = new Set(learnerShortcuts.oldFromFirstStep ? (plan[0]?.[0] ?? []) : []);
+    const oldLogp = this.options.recomputeOldLogp
+      ? await this.perTurnLogp(
+          this.parts.policy,
+          sequences.filter((s) => !first.has(s)),
+        )
+      : null;
+    const sums = { policyLoss: 0, valueLoss: 0, entropy: 0, clip: 0, steps: 0 };
+    for (const minibatches of plan) {
+      for (const minibatch of minibatches) {
+        const oldFromSelf = oldLogp !== null && sums.steps === 0 && learnerShortcuts.oldFromFirstStep;
+        const p = await this.policyStep(minibatch, batch, ppo, turnIndex, oldLogp, oldFromSelf);
+        const v = useCritic ? await this.criticStep(criticSequences(minibatch), ppo, turnIndex) : 0;
         sums.policyLoss += p.loss;
         sums.entropy += p.entropy;
         sums.clip += p.clipFraction;
@@ -189,7 +214,8 @@ export class PpoLearner implements LearnerPort {
     batch: readonly Episode[],
     ppo: PpoBatch,
     turnIndex: ReadonlyMap<string, number>,
-    oldLogp: ReadonlyMap<string, Float32Array> | null,
+    oldLogp: Map<string, Float32Array> | null,
+    oldFromSelf: boolean,
   ): Promise<{ loss: number; entropy: number; clipFraction: number }> {
     const micro = this.micro(minibatch);
     const total = minibatch.reduce((n, s) => n + s.slots.reduce((m, x) => m + x.end - x.start, 0), 0);
@@ -209,6 +235,7 @@ export class PpoLearner implements LearnerPort {
           const i = turnIndex.get(key(slot.episode, slot.turn)) ?? 0;
           const a = ppo.turnAdvantages[i] ?? 0;
           const olds = oldLogp?.get(key(slot.episode, slot.turn));
+          if (oldLogp !== null && !oldFromSelf && olds === undefined) throw new Error(`no log π_old for episode ${slot.episode} turn ${slot.turn}`);
           for (let j = slot.start; j < slot.end; j++) {
             const flat = r * L + j - 1;
             mask[flat] = 1;
@@ -223,7 +250,7 @@ export class PpoLearner implements LearnerPort {
       const maskT = tf.tensor1d(mask);
       const inputs = {
         logp: logProbs,
-        oldLogp: tf.tensor1d(old),
+        oldLogp: oldFromSelf ? selfOld(logProbs, seqs, L, oldLogp) : tf.tensor1d(old),
         behaviourLogp: tf.tensor1d(behaviour),
         advantages: tf.tensor1d(adv),
         mask: maskT,
@@ -320,6 +347,31 @@ export class PpoLearner implements LearnerPort {
     }
     return out;
   }
+}
+
+/**
+ * π_old from the first step's own forward pass: its values as a constant (the ratio is 1 and only
+ * π_θ carries the gradient), also stored per turn in `into` for later epochs.
+ */
+function selfOld(logProbs: tf.Tensor, seqs: readonly TrainingSequence[], length: number, into: Map<string, Float32Array> | null): tf.Tensor1D {
+  const values = logProbs.dataSync() as Float32Array;
+  seqs.forEach((seq, r) =>
+    seq.slots.forEach((slot) => into?.set(key(slot.episode, slot.turn), values.slice(r * length + slot.start - 1, r * length + slot.end - 1))),
+  );
+  return tf.tensor1d(values);
+}
+
+/**
+ * The critic's inputs: each sequence cut after the last token it reads (the last turn's prompt).
+ * Attention is causal, so V(c_t) at `start − 1` does not depend on later tokens, and the last
+ * answer (up to the turn's token budget) is neither run forward nor back through the critic.
+ */
+export function criticSequences(sequences: readonly TrainingSequence[]): readonly TrainingSequence[] {
+  if (!learnerShortcuts.criticCut) return sequences;
+  return sequences.map((s) => {
+    const end = Math.max(...s.slots.map((slot) => slot.start));
+    return end >= s.ids.length ? s : { ids: s.ids.subarray(0, end), slots: s.slots };
+  });
 }
 
 function key(episode: number, turn: number): string {

@@ -6,6 +6,7 @@
 import { parseArgs } from 'node:util';
 import { benchExec } from './exec.ts';
 import { benchExecBlocked } from './exec-blocked.ts';
+import { benchLearner } from './learner.ts';
 import { benchModelResult } from './model.ts';
 import { benchPipeline } from './pipeline.ts';
 
@@ -27,6 +28,7 @@ export interface BenchResult {
 export const benchmarks: Readonly<Record<string, (options: BenchOptions) => Promise<BenchResult>>> = {
   exec: benchExec,
   'exec-blocked': benchExecBlocked,
+  learner: benchLearner,
   model: benchModelResult,
   pipeline: benchPipeline,
 };

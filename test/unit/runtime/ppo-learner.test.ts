@@ -12,7 +12,8 @@ import { LlamaModel } from '../../../src/policy/model.ts';
 import { Critic } from '../../../src/policy/critic.ts';
 import { AdamW } from '../../../src/policy/optimizer.ts';
 import { score } from '../../../src/policy/score.ts';
-import { PpoLearner } from '../../../src/runtime/ppo-learner.ts';
+import { PpoLearner, criticSequences } from '../../../src/runtime/ppo-learner.ts';
+import { trainingSequences } from '../../../src/runtime/training-sequences.ts';
 import type { Episode, TurnRecord } from '../../../src/pipeline/episode.ts';
 import type { BaselineKind } from '../../../src/rl/rl-options.ts';
 import { BACKENDS, on } from '../policy/backends.ts';
@@ -131,3 +132,68 @@ for (const backend of BACKENDS) {
     }
   }
 }
+
+test('the critic reads V(c_t) from sequences cut after the last prompt: the same values as from whole sequences', async () => {
+  await on('cpu');
+  const policy = new LlamaModel(TINY_MHA, { seed: 5 });
+  const reference = policy.clone({ trainable: false });
+  const critic = new Critic(policy, { seed: 3 });
+  const policyOptimizer = new AdamW(policy.getWeights(), { lr: 1e-2, weightDecay: 0 });
+  const criticOptimizer = new AdamW(critic.getWeights(), { lr: 1e-2, weightDecay: 0 });
+  const learner = new PpoLearner({ policy, reference, critic, policyOptimizer, criticOptimizer }, { minibatches: 1, microBatch: 8 }, () => {});
+  try {
+    const { episodes } = await batch(policy, 2);
+    const sequences = trainingSequences(episodes);
+    // Every sequence holds both turns; the cut ends at the second answer's first token.
+    const cut = criticSequences(sequences);
+    cut.forEach((c, i) => {
+      assert.equal(c.ids.length, sequences[i]!.slots[1]!.start);
+      assert.deepEqual(Array.from(c.ids), Array.from(sequences[i]!.ids.subarray(0, c.ids.length)));
+    });
+    const whole = await critic.values(
+      sequences.map((s) => Array.from(s.ids)),
+      sequences.map((s) => s.slots.map((slot) => slot.start - 1)),
+    );
+    const result = await lastValueFrom(learner.update(episodes));
+    result.turnStats.forEach((stats, e) =>
+      stats.forEach((s, t) => assert.ok(Math.abs(s.value - whole[e]![t]!) < 1e-5, `episode ${e} turn ${t}: ${s.value} vs ${whole[e]![t]}`)),
+    );
+  } finally {
+    for (const d of [policy, reference, critic, policyOptimizer, criticOptimizer]) d.dispose();
+  }
+});
+
+test('π_old recomputed (the first step from its own forward pass) gives the update that π_old = behaviour gives when they are the same policy', async () => {
+  await on('cpu');
+  const after: Map<string, Float32Array>[] = [];
+  let moved = 0;
+  for (const recomputeOldLogp of [false, true]) {
+    const policy = new LlamaModel(TINY_MHA, { seed: 7 });
+    const reference = policy.clone({ trainable: false });
+    const critic = new Critic(policy, { seed: 3 });
+    const policyOptimizer = new AdamW(policy.getWeights(), { lr: 1e-2, weightDecay: 0 });
+    const criticOptimizer = new AdamW(critic.getWeights(), { lr: 1e-2, weightDecay: 0 });
+    const learner = new PpoLearner(
+      { policy, reference, critic, policyOptimizer, criticOptimizer },
+      { epochs: 2, minibatches: 2, microBatch: 8, recomputeOldLogp },
+      () => {},
+    );
+    try {
+      // The behaviour log-probs are the policy's own: π_old = behaviour for the whole update.
+      const { episodes } = await batch(policy, 2);
+      const start = new Map([...policy.exportWeights()].map(([name, w]) => [name, w.data]));
+      const result = await lastValueFrom(learner.update(episodes));
+      assert.equal(result.metrics.updates, 4);
+      moved = Math.max(moved, ...[...policy.exportWeights()].map(([name, w]) => Math.max(...w.data.map((x, i) => Math.abs(x - start.get(name)![i]!)))));
+      after.push(new Map([...policy.exportWeights()].map(([name, w]) => [name, w.data])));
+    } finally {
+      for (const d of [policy, reference, critic, policyOptimizer, criticOptimizer]) d.dispose();
+    }
+  }
+  const [plain, recomputed] = after as [Map<string, Float32Array>, Map<string, Float32Array>];
+  for (const [name, w] of plain) {
+    const r = recomputed.get(name)!;
+    w.forEach((x, i) => assert.ok(Math.abs(x - r[i]!) < 1e-5, `${name}[${i}]: ${x} vs ${r[i]}`));
+  }
+  assert.ok(moved > 1e-3, `the update moved the weights by ${moved}`);
+});
