@@ -76,6 +76,7 @@ export function registerEval(program: Command): void {
     .option('--max-new-tokens <n>', 'token budget per response (default for a local model: 512, or an eighth of its context when less; the server\'s default for openai:)', positiveInt)
     .addOption(new Option('--feedback <mode>', 'feedback between turns').choices([...EVAL_FEEDBACK]).default('real'))
     .addOption(new Option('--metrics <list>', 'metrics to estimate').argParser(metricList).default(parseMetrics(DEFAULT_METRICS), DEFAULT_METRICS))
+    .option('--drop-words <rate>', 'leave out this share of each statement\'s words, as `rlef train --seed N` does for a pipeline\'s statementDropout (evaluate on a run\'s training statements)', number)
     .option('--limit <n>', 'only the first N problems', positiveInt)
     .option('--concurrency <n>', 'episodes (and server requests) in flight', positiveInt, 8)
     .option('--seed <n>', 'seed of the sampling streams and the bootstrap', int, 1)
@@ -89,7 +90,7 @@ export function registerEval(program: Command): void {
     .action(async (opts: {
       policy: string; model?: string; apiKeyEnv: string; data: string; format: FormatOption; split?: string; turns: number[];
       rollouts: number; temperature: number; topP: number; maxNewTokens?: number; feedback: EvalFeedback; metrics: MetricSpec[];
-      limit?: number; concurrency: number; seed: number; out?: string; json: boolean; backend: BackendPreference; workers?: number;
+      dropWords?: number; limit?: number; concurrency: number; seed: number; out?: string; json: boolean; backend: BackendPreference; workers?: number;
       requestTimeout?: number; cache: boolean;
     }) => {
       // Loaded on use: tfjs and the pool are heavy, and the other commands must not pay for them.
@@ -108,6 +109,7 @@ export function registerEval(program: Command): void {
         ...(opts.maxNewTokens === undefined ? {} : { maxNewTokens: opts.maxNewTokens }),
         feedback: opts.feedback,
         metrics: opts.metrics,
+        ...(opts.dropWords === undefined ? {} : { dropWords: opts.dropWords }),
         ...(opts.limit === undefined ? {} : { limit: opts.limit }),
         concurrency: opts.concurrency,
         seed: opts.seed,

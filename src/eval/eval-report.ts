@@ -30,6 +30,8 @@ export interface EvalReport {
   readonly data: string;
   readonly format: string;
   readonly split?: string;
+  /** Share of each statement's words left out (`--drop-words`), when set. */
+  readonly dropWords?: number;
   readonly problems: number;
   readonly rollouts: number;
   readonly feedback: string;

@@ -1,5 +1,6 @@
 /** Statement noise: a problem description with some words of its task statement left out. */
 import type { Problem } from './problem.ts';
+import { seededRandom } from '../eval/seeded-random.ts';
 
 /**
  * The description with words of its first line dropped at `rate`. Words that carry a parameter
@@ -22,4 +23,13 @@ export function dropWords(description: string, rate: number, random: () => numbe
 export function dropStatementWords(problems: readonly Problem[], rate: number, random: () => number): Problem[] {
   if (!(rate >= 0 && rate < 1)) throw new RangeError(`statement word dropout must lie in [0, 1), got ${rate}`);
   return problems.map((problem) => ({ ...problem, description: dropWords(problem.description, rate, random) }));
+}
+
+/**
+ * The stream `rlef train --seed SEED` thins its training statements with (one draw per word, the
+ * problems in file order); `rlef eval --drop-words` uses it too, so that an evaluation on the
+ * training file with the same seed and rate sees the statements the run trained on.
+ */
+export function statementDropoutStream(seed: number): () => number {
+  return seededRandom(seed * 7 + 3);
 }

@@ -14,6 +14,7 @@ import { chatTemplateFor } from '../policy/chat.ts';
 import { createExecutionPool } from '../exec/pool.ts';
 import { extractCode, initialPrompt } from '../exec/feedback.ts';
 import { loadProblems, type FormatOption } from '../problems/load.ts';
+import { dropStatementWords, statementDropoutStream } from '../problems/drop-words.ts';
 import type { Problem } from '../problems/problem.ts';
 import { assembleSolution } from '../problems/solution.ts';
 import type { Episode } from '../pipeline/episode.ts';
@@ -61,6 +62,11 @@ export interface EvaluateOptions {
   readonly maxNewTokens?: number;
   readonly feedback: EvalFeedback;
   readonly metrics: readonly MetricSpec[];
+  /**
+   * Leave out this share of each statement's words, drawn as `rlef train` with the same seed
+   * draws them for its `statementDropout` (before `limit`, after `split`).
+   */
+  readonly dropWords?: number;
   /** Only the first N problems of the file. */
   readonly limit?: number;
   /** Episodes in flight at once (also the most requests in flight to a server). */
@@ -336,6 +342,7 @@ function validate(options: EvaluateOptions, spec: PolicySpec): void {
   }
   if (!(options.temperature >= 0)) throw new UsageError('--temperature must be ≥ 0');
   if (!(options.topP > 0 && options.topP <= 1)) throw new UsageError('--top-p must lie in (0, 1]');
+  if (options.dropWords !== undefined && !(options.dropWords >= 0 && options.dropWords < 1)) throw new UsageError('--drop-words must lie in [0, 1)');
 }
 
 async function selectProblems(options: EvaluateOptions, pool: Awaited<ReturnType<typeof createExecutionPool>>): Promise<Problem[]> {
@@ -353,6 +360,9 @@ async function selectProblems(options: EvaluateOptions, pool: Awaited<ReturnType
       throw new UsageError(`--split ${options.split}: no problem of ${options.data} has it (splits there: ${splits.join(', ') || 'none'})`);
     }
   }
+  if (options.dropWords !== undefined && options.dropWords > 0) {
+    problems = dropStatementWords(problems, options.dropWords, statementDropoutStream(options.seed));
+  }
   if (options.limit !== undefined) problems = problems.slice(0, options.limit);
   return problems;
 }
@@ -365,6 +375,7 @@ function configOf(options: EvaluateOptions): Omit<EvalReport, 'problems' | 'outD
     data: options.data,
     format: options.format ?? 'auto',
     ...(options.split === undefined ? {} : { split: options.split }),
+    ...(options.dropWords === undefined || options.dropWords === 0 ? {} : { dropWords: options.dropWords }),
     rollouts: options.rollouts,
     feedback: options.feedback,
     temperature: options.temperature,

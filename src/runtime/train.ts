@@ -16,8 +16,7 @@ import type { LlamaModel } from '../policy/model.ts';
 import { createExecutionPool } from '../exec/pool.ts';
 import { extractCode, initialPrompt } from '../exec/feedback.ts';
 import { loadProblems } from '../problems/load.ts';
-import { dropStatementWords } from '../problems/drop-words.ts';
-import { seededRandom } from '../eval/seeded-random.ts';
+import { dropStatementWords, statementDropoutStream } from '../problems/drop-words.ts';
 import { assembleSolution } from '../problems/solution.ts';
 import type { PipelineConfig } from '../pipeline/pipeline-config.ts';
 import { groupedOrder, problemOrder } from '../pipeline/problem-order.ts';
@@ -121,7 +120,7 @@ export async function train(options: TrainOptions): Promise<TrainSummary> {
     const runId = resumed?.runId ?? basename(runDir);
     const seed = resumed?.seed ?? options.seed;
     // Thinned statements depend on the run's seed only, so a resumed run sees the same ones.
-    const problems = dropout > 0 ? dropStatementWords(written, dropout, seededRandom(seed * 7 + 3)) : written;
+    const problems = dropout > 0 ? dropStatementWords(written, dropout, statementDropoutStream(seed)) : written;
     const startIteration = resumed?.nextIteration ?? 0;
     let version = resumed?.policyVersion ?? 0;
     await writeFile(

@@ -11,6 +11,8 @@ import { LlamaModel } from '../../src/policy/model.ts';
 import { ByteTokenizer } from '../../src/policy/tokenizer-byte.ts';
 import { evaluate, type EvaluateOptions } from '../../src/runtime/evaluate-run.ts';
 import { readTrajectoryRun } from '../../src/store/trajectory-reader.ts';
+import { dropStatementWords, statementDropoutStream } from '../../src/problems/drop-words.ts';
+import { loadProblems } from '../../src/problems/load.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const DATA = join(ROOT, 'test', 'fixtures', 'eval', 'tiny.jsonl');
@@ -56,6 +58,31 @@ test('rlef eval runs a checkpoint of ours through the policy service, seeded per
     const before = new Map(rows.map((r) => [key(r), r.response]));
     assert.equal(again.length, rows.length);
     for (const r of again) assert.equal(r.response, before.get(key(r)));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('rlef eval --drop-words shows the statements rlef train thins with the same seed and rate, and records the rate', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'rlef-eval-drop-'));
+  try {
+    const seed = 4;
+    const rate = 0.6;
+    const report = await evaluate({
+      policy: 'scripted:canonical', data: DATA, dropWords: rate, limit: 3, turns: [1], rollouts: 1, temperature: 0.2, topP: 0.95,
+      feedback: 'real', metrics: parseMetrics('pass@1'), concurrency: 2, seed, out: join(dir, 'e'), json: true,
+      workers: 1, root: ROOT, stdout: new PassThrough(), stderr: new PassThrough(),
+    });
+    assert.equal(report.dropWords, rate);
+    const thinned = dropStatementWords(await loadProblems(DATA), rate, statementDropoutStream(seed)).slice(0, 3);
+    const originals = (await loadProblems(DATA)).slice(0, 3);
+    assert.ok(thinned.some((p, i) => p.description !== originals[i]!.description), 'some statement lost words');
+    const rows = (await readTrajectoryRun(join(dir, 'e', 'trajectories'))).rows;
+    assert.equal(rows.length, 3);
+    for (const p of thinned) {
+      const row = rows.find((r) => r.problemId === p.id)!;
+      assert.ok(row.prompt.includes(p.description), `${p.id}: ${JSON.stringify(row.prompt)}`);
+    }
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
