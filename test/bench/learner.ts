@@ -17,7 +17,7 @@ import { DEMO_MODEL_CONFIG } from '../../src/policy/demo-config.ts';
 import { LlamaModel } from '../../src/policy/model.ts';
 import { AdamW } from '../../src/policy/optimizer.ts';
 import type { Episode, TurnRecord } from '../../src/pipeline/episode.ts';
-import type { Problem } from '../../src/problems/problem.ts';
+import { problem, tokenTurn } from '../unit/pipeline/fakes.ts';
 import { learnerShortcuts, PpoLearner } from '../../src/runtime/ppo-learner.ts';
 import { seededRandom } from '../../src/eval/seeded-random.ts';
 import rlef from '../../pipelines/rlef-ppo.ts';
@@ -41,27 +41,10 @@ function episodes(vocab: number): Episode[] {
     for (let t = 0; t < turns; t++) {
       const response = ids(ANSWER);
       const last = t === turns - 1;
-      records.push({
-        prompt: 'p',
-        generation: {
-          text: 'x',
-          contextIds: Int32Array.from(context),
-          responseIds: Int32Array.from(response),
-          endedTurn: true,
-          logprobs: Float32Array.from(response, () => -0.01 - random() * 0.1),
-          policyVersion: 0,
-          ms: 0,
-        },
-        code: 'x',
-        verdict: last && solved ? 'passed' : 'wrong_answer',
-        outcomes: [],
-        feedback: last ? null : 'f',
-        execMs: 0,
-      });
+      records.push(tokenTurn(context, response, Float32Array.from(response, () => -0.01 - random() * 0.1), last && solved, last));
       context = [...context, ...response, ...ids(FEEDBACK)];
     }
-    const problem: Problem = { id: `p${e}`, source: 'rlef', description: 'd', tests: { public: [], private: [], generated: [] }, solutions: [], incorrectSolutions: [] };
-    out.push({ id: `e${e}`, iteration: 0, draw: { problem, cursor: e, epoch: 0 }, turns: records, finalVerdict: solved ? 'passed' : 'wrong_answer', solved, gradeMs: 0 });
+    out.push({ id: `e${e}`, iteration: 0, draw: { problem: problem(`p${e}`), cursor: e, epoch: 0 }, turns: records, finalVerdict: solved ? 'passed' : 'wrong_answer', solved, gradeMs: 0 });
   }
   return out;
 }

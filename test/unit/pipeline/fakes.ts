@@ -2,7 +2,7 @@
 import type { Observable } from 'rxjs';
 import type { JudgeRequest, JudgeResult } from '../../../src/exec/types.ts';
 import type { Problem } from '../../../src/problems/problem.ts';
-import type { Episode, Generation } from '../../../src/pipeline/episode.ts';
+import type { Episode, Generation, TurnRecord } from '../../../src/pipeline/episode.ts';
 import type { FeedbackContext, RolloutOptions } from '../../../src/pipeline/rollout-episode.ts';
 
 export function problem(id: string): Problem {
@@ -29,6 +29,30 @@ export function generation(text: string, version = 0): Generation {
     logprobs: new Float32Array(text.length),
     policyVersion: version,
     ms: 1,
+  };
+}
+
+/**
+ * A turn that sampled `response` after `context` with the given log-probs; it passed its public
+ * tests when `passed`, and feedback followed unless it was the episode's `last` turn.
+ */
+export function tokenTurn(context: readonly number[], response: readonly number[], logprobs: Float32Array, passed: boolean, last: boolean): TurnRecord {
+  return {
+    prompt: 'p',
+    generation: {
+      text: 'x',
+      contextIds: Int32Array.from(context),
+      responseIds: Int32Array.from(response),
+      endedTurn: true,
+      logprobs,
+      policyVersion: 0,
+      ms: 0,
+    },
+    code: 'x',
+    verdict: passed ? 'passed' : 'wrong_answer',
+    outcomes: [],
+    feedback: last ? null : 'f',
+    execMs: 0,
   };
 }
 

@@ -18,7 +18,7 @@ import type { Episode, TurnRecord } from '../../../src/pipeline/episode.ts';
 import type { BaselineKind } from '../../../src/rl/rl-options.ts';
 import { BACKENDS, on } from '../policy/backends.ts';
 import { TINY_MHA } from '../policy/tiny.ts';
-import { problem } from '../pipeline/fakes.ts';
+import { problem, tokenTurn } from '../pipeline/fakes.ts';
 
 // The two answers differ only in their first token, so only a correctly aligned update can tell
 // them apart (an update shifted by one position would train on the shared tokens 7, 8 with
@@ -40,23 +40,7 @@ async function meanLogp(model: LlamaModel, context: readonly number[], response:
 
 async function turn(model: LlamaModel, context: readonly number[], response: readonly number[], passed: boolean, last: boolean): Promise<TurnRecord> {
   const [scores] = await score(model, [[...context, ...response]]);
-  return {
-    prompt: 'p',
-    generation: {
-      text: 'x',
-      contextIds: Int32Array.from(context),
-      responseIds: Int32Array.from(response),
-      endedTurn: true,
-      logprobs: scores!.logProbs.slice(context.length - 1, context.length - 1 + response.length),
-      policyVersion: 0,
-      ms: 0,
-    },
-    code: 'x',
-    verdict: passed ? 'passed' : 'wrong_answer',
-    outcomes: [],
-    feedback: last ? null : 'f',
-    execMs: 0,
-  };
+  return tokenTurn(context, response, scores!.logProbs.slice(context.length - 1, context.length - 1 + response.length), passed, last);
 }
 
 /**
