@@ -1,12 +1,13 @@
 /**
  * Regenerates the built-in task suite: `node --import tsx pipelines/generate-suite.ts [--seed 1] [--out data/suite]`.
- * Writes train.jsonl, heldout.jsonl, smoke.jsonl and novel.jsonl (training templates with parameter
- * values of neither split, for RL); the same seed gives the same bytes.
+ * Writes train.jsonl, heldout.jsonl, smoke.jsonl, novel.jsonl (training templates with parameter
+ * values of neither split, for RL) and fresh.jsonl (templates of neither split with the novel
+ * values, for RL); the same seed gives the same bytes.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { generateNovel, generateSuite, toJsonl, type SuiteSplit } from '../src/suite/generate.ts';
+import { generateFresh, generateNovel, generateSuite, toJsonl, type SuiteSplit } from '../src/suite/generate.ts';
 
 const { values } = parseArgs({
   options: {
@@ -28,8 +29,12 @@ for (const split of ['train', 'heldout', 'smoke'] as const satisfies readonly Su
   await writeFile(path, text);
   console.log(`${path}: ${suite[split].length} problems, ${Buffer.byteLength(text)} bytes`);
 }
-const novel = await generateNovel({ seed, python: values.python });
-const novelPath = join(values.out, 'novel.jsonl');
-const novelText = toJsonl(novel);
-await writeFile(novelPath, novelText);
-console.log(`${novelPath}: ${novel.length} problems, ${Buffer.byteLength(novelText)} bytes`);
+for (const [name, problems] of [
+  ['novel', await generateNovel({ seed, python: values.python })],
+  ['fresh', await generateFresh({ seed, python: values.python })],
+] as const) {
+  const path = join(values.out, `${name}.jsonl`);
+  const text = toJsonl(problems);
+  await writeFile(path, text);
+  console.log(`${path}: ${problems.length} problems, ${Buffer.byteLength(text)} bytes`);
+}

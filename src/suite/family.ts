@@ -1,21 +1,29 @@
 /**
  * A task family: one kind of stdin/stdout problem with phrasing templates and parameters,
  * each split into a training half and a held-out half that share no template and no value (and,
- * for RL experiments, a third set of `novel` values in neither half). Pure data and pure functions: nothing here runs Python or touches files.
+ * for RL experiments, a third set of `novel` values and a third set of `fresh` phrasings in neither
+ * half). Pure data and pure functions: nothing here runs Python or touches files.
  */
 import type { Rng } from './random.ts';
 
 /**
  * Which part of a family's templates and parameter values a problem draws from: `train` and
  * `heldout` share no template and no value; `novel` takes the training templates with a third set
- * of values, in neither of the other two (for RL on values the warm start never saw).
+ * of values, in neither of the other two (for RL on values the warm start never saw); `fresh`
+ * takes a third set of templates with the `novel` values (the training ones where a parameter has
+ * none): statements like the held-out ones, new in phrasing and value, that are not held out.
  */
-export type SplitName = 'train' | 'heldout' | 'novel';
+export type SplitName = 'train' | 'heldout' | 'novel' | 'fresh';
 
 /** One value per split (templates: `novel` problems use the training ones). */
 export interface ByParts<T> {
   readonly train: T;
   readonly heldout: T;
+}
+
+/** A family's phrasing templates per split; `fresh` ones (optional) appear in neither `train` nor `heldout`. */
+export interface TemplateParts extends ByParts<readonly string[]> {
+  readonly fresh?: readonly string[];
 }
 
 /** A parameter's values per split; `novel` ones (optional) appear in neither `train` nor `heldout`. */
@@ -53,7 +61,7 @@ export interface Family {
   readonly group: string;
   /** The one-line input/output statement appended to every phrase (no final period). */
   readonly io: string;
-  readonly templates: ByParts<readonly string[]>;
+  readonly templates: TemplateParts;
   readonly pools: Readonly<Record<string, PoolParts<readonly ParamValue[]>>>;
   /**
    * Problem `index` of `part`: its template and parameters are combination
@@ -69,7 +77,7 @@ export interface Family {
 export interface FamilySpec<P extends Record<string, ParamValue>> {
   readonly name: string;
   readonly io: string;
-  readonly templates: ByParts<readonly string[]>;
+  readonly templates: TemplateParts;
   readonly pools: { readonly [K in keyof P]: PoolParts<readonly P[K][]> };
   /** Extra placeholders derived from the parameters (e.g. `{T}` and `{F}` from a word pair). */
   readonly show?: (p: P) => Readonly<Record<string, string>>;
@@ -103,12 +111,12 @@ export function defineFamily<P extends Record<string, ParamValue>>(group: string
     templates: spec.templates,
     pools: spec.pools,
     draft(rng, part, problemIndex, values) {
-      const templates = spec.templates[part === 'heldout' ? 'heldout' : 'train'];
+      const templates = templatesOf(spec.templates, part, spec.name);
       const poolOf = (name: keyof P & string): readonly ParamValue[] => {
         const given = values?.[name];
         if (given !== undefined) return given;
         const parts = spec.pools[name];
-        return part === 'novel' ? parts.novel ?? parts.train : parts[part];
+        return part === 'novel' || part === 'fresh' ? parts.novel ?? parts.train : parts[part];
       };
       const sizes = [templates.length, ...names.map((name) => poolOf(name).length)];
       const total = sizes.reduce((a, b) => a * b, 1);
@@ -123,7 +131,7 @@ export function defineFamily<P extends Record<string, ParamValue>>(group: string
       }
       const p = params as P;
       const template = valueAt(templates, templateIndex);
-      const offset = part === 'heldout' ? spec.templates.train.length : 0;
+      const offset = part === 'heldout' ? spec.templates.train.length : part === 'fresh' ? spec.templates.train.length + spec.templates.heldout.length : 0;
       const shown: Record<string, string> = { ...spec.show?.(p) };
       for (const name of names) shown[name] = String(params[name]);
       const edges = unique(spec.edges(p));
@@ -141,6 +149,14 @@ export function defineFamily<P extends Record<string, ParamValue>>(group: string
       };
     },
   };
+}
+
+/** The templates problems of `part` draw from (`novel` ones use the training templates). */
+function templatesOf(templates: TemplateParts, part: SplitName, family: string): readonly string[] {
+  if (part === 'heldout') return templates.heldout;
+  if (part !== 'fresh') return templates.train;
+  if (templates.fresh === undefined || templates.fresh.length === 0) throw new Error(`family ${family} has no fresh templates`);
+  return templates.fresh;
 }
 
 /**

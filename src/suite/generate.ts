@@ -44,7 +44,7 @@ export class SuiteGenerationError extends Error {
 export const MAX_ATTEMPTS = 12;
 
 interface Slot {
-  readonly split: SuiteSplit | 'novel';
+  readonly split: SuiteSplit | 'novel' | 'fresh';
   readonly part: SplitName;
   readonly family: Family;
   /** The slot's number within its split and family (names it and seeds its draws). */
@@ -104,6 +104,30 @@ export async function generateNovel(options: NovelOptions): Promise<Problem[]> {
       const values = options.values?.(family);
       slots.push({ split: 'novel', part: 'novel', family, index: i, combination: i, id: `novel/${family.name}/${i}`, ...(values === undefined ? {} : { values }) });
     }
+  }
+  const problems = await fillSlots(options, slots);
+  return slots.map((s) => problems.get(s.id)).filter((p) => p !== undefined);
+}
+
+/** What to generate for {@link generateFresh}. */
+export interface FreshOptions {
+  readonly seed: number;
+  /** Problems per family (default 12). */
+  readonly perFamily?: number;
+  readonly families?: readonly Family[];
+  readonly python?: string;
+}
+
+/**
+ * Problems for RL on statements of the held-out kind that are not held out: every family's `fresh`
+ * templates (in neither split) with its `novel` values (its training values where a parameter has
+ * none; families without parameters differ from training in phrasing only), ids `fresh/FAMILY/I`.
+ */
+export async function generateFresh(options: FreshOptions): Promise<Problem[]> {
+  const families = options.families ?? FAMILIES;
+  const slots: Slot[] = [];
+  for (let i = 0; i < (options.perFamily ?? 12); i += 1) {
+    for (const family of families) slots.push({ split: 'fresh', part: 'fresh', family, index: i, combination: i, id: `fresh/${family.name}/${i}` });
   }
   const problems = await fillSlots(options, slots);
   return slots.map((s) => problems.get(s.id)).filter((p) => p !== undefined);

@@ -16,6 +16,11 @@ const countVowels = defineFamily<Record<string, never>>(GROUP, {
       'Print the number of vowels a, e, i, o, u in the string',
     ],
     heldout: ['Tell how many of the letters are vowels a, e, i, o or u', 'Output the count of vowel letters (a, e, i, o, u) in the string'],
+    fresh: [
+      'Determine how many characters of the line are one of the vowels a, e, i, o, u and print that number',
+      'Your program should output the total number of vowels (a, e, i, o, u) found in the text',
+      'Compute how many letters in the given string belong to the set a, e, i, o, u and print it',
+    ],
   },
   pools: {},
   solve: () => program(READ_STR, "print(len([c for c in s if c in 'aeiou']))"),
@@ -39,6 +44,11 @@ const countChar = defineFamily<{ C: string }>(GROUP, {
       "Print the count of '{C}' in the string",
     ],
     heldout: ["How often does '{C}' appear in the given word? Print the number", "Print the number of times the character '{C}' is present in the string"],
+    fresh: [
+      "Determine how many characters of the line equal '{C}' and print that number",
+      "Your program should report the number of occurrences of the letter '{C}' in the given text",
+      "Compute how often '{C}' shows up in the string and write out the result",
+    ],
   },
   pools: { C: { train: ['a', 'b', 'e', 'o', 'r', 's'], heldout: ['c', 'n', 'x'], novel: ['d', 'i', 'l', 't', 'u'] } },
   solve: ({ C }) => program(READ_STR, `print(s.count('${C}'))`),
@@ -57,6 +67,11 @@ const countWords = defineFamily<Record<string, never>>(GROUP, {
   templates: {
     train: ['Print the number of words in the line', 'Count the words of the sentence and output the count', 'Output how many space-separated words there are', 'Print how many words the line contains'],
     heldout: ['Tell how many words the given text has', 'Output the word count of the line'],
+    fresh: [
+      'Determine the number of space-separated words on the line and print it',
+      'Your program should report how many words the given sentence consists of',
+      'Compute the total number of words in the input line and output it',
+    ],
   },
   pools: {},
   solve: () => program(READ_WORDS, 'print(len(w))'),
@@ -76,6 +91,11 @@ const countLongWords = defineFamily<{ K: number }>(GROUP, {
       'Print the number of words longer than {K} characters',
     ],
     heldout: ['Tell how many of the words have over {K} letters', 'Print the count of words that have more than {K} characters'],
+    fresh: [
+      'Determine how many words have a length strictly greater than {K} and print that number',
+      'Your program should report the number of words made of more than {K} characters',
+      'Compute the number of words whose character count is above {K} and write it out',
+    ],
   },
   pools: { K: { train: [2, 3, 5, 7], heldout: [4, 6], novel: [1, 8, 9] } },
   solve: ({ K }) => program(READ_WORDS, `print(len([x for x in w if len(x)>${K}]))`),
@@ -94,6 +114,11 @@ const countDigits = defineFamily<Record<string, never>>(GROUP, {
   templates: {
     train: ['Print how many digits the text contains', 'Count the characters 0-9 in the string and output the count', 'Output the number of decimal digits in the line', 'Print the number of digit characters in the string'],
     heldout: ['Tell how many of the characters are digits', 'Print the count of characters in the string that are digits 0 to 9'],
+    fresh: [
+      'Determine how many characters of the line are decimal digits and print that number',
+      'Your program should report the number of characters from 0 to 9 found in the text',
+      'Compute how many digit characters (0-9) occur in the given string and output it',
+    ],
   },
   pools: {},
   solve: () => program(READ_STR, 'print(len([c for c in s if c.isdigit()]))'),
@@ -112,6 +137,11 @@ const digitSum = defineFamily<Record<string, never>>(GROUP, {
   templates: {
     train: ['Print the sum of the digits of the number', 'Add up the decimal digits of n and output the total', 'Output the digit sum of the given integer', 'Print the sum of all digits of the given number'],
     heldout: ['Compute the total of all digits of the non-negative integer and print it', 'Output the total you get by adding all digits of the number'],
+    fresh: [
+      'Determine the sum obtained by adding together every digit of the given integer and print it',
+      'Your program should report the total of the decimal digits of the input number',
+      'Compute the digit sum of n and write it out',
+    ],
   },
   pools: {},
   solve: () => program(READ_STR, 'print(sum(int(c) for c in s))'),
@@ -126,6 +156,11 @@ const countDistinct = defineFamily<Record<string, never>>(GROUP, {
   templates: {
     train: ['Print how many different values the numbers take', 'Count the distinct numbers and output the count', 'Output the number of unique integers in the line', 'Print the number of distinct values in the line'],
     heldout: ['Tell how many distinct values appear among the given integers', 'Output how many different numbers appear in the line'],
+    fresh: [
+      'Determine how many distinct integers occur on the line and print that number',
+      'Your program should report the count of different values among the given numbers',
+      'Compute how many unique values are present among the integers, ignoring repeats, and output it',
+    ],
   },
   pools: {},
   solve: () => program(READ_INTS, 'print(len(set(a)))'),

@@ -37,10 +37,27 @@ test('every parameter has novel values (for RL), in neither the training nor the
   }
 });
 
+test('every family has fresh templates in neither half, which fresh problems use with novel values', () => {
+  for (const family of FAMILIES) {
+    const { train, heldout, fresh = [] } = family.templates;
+    assert.ok(fresh.length >= 3, `${family.name} has ${fresh.length} fresh templates`);
+    assert.equal(new Set(fresh).size, fresh.length, family.name);
+    assert.ok(fresh.every((t) => !train.includes(t) && !heldout.includes(t)), family.name);
+    const placeholders = (ts: readonly string[]): string[] => [...new Set(ts.flatMap((t) => [...t.matchAll(/\{([A-Z]+)\}/g)].map((m) => m[1] ?? '')))].sort();
+    assert.deepEqual(placeholders(fresh), placeholders(train), `${family.name}: fresh templates name other parameters`);
+    const drafts = Array.from({ length: 12 }, (_, i) => family.draft(rngFor('f', family.name, i), 'fresh', i));
+    assert.equal(new Set(drafts.map((d) => d.templateId)).size, fresh.length, family.name);
+    for (const draft of drafts) {
+      assert.ok(Number(draft.templateId.slice(1)) >= train.length + heldout.length, family.name);
+      for (const [name, value] of Object.entries(draft.params)) assert.ok(family.pools[name]!.novel!.includes(value), `${family.name}.${name}`);
+    }
+  }
+});
+
 test('every template of every family fills all its placeholders', () => {
   for (const family of FAMILIES) {
-    for (const part of ['train', 'heldout'] as const) {
-      family.templates[part].forEach((_, i) => {
+    for (const part of ['train', 'heldout', 'fresh'] as const) {
+      (family.templates[part] ?? []).forEach((_, i) => {
         const draft = family.draft(rngFor('t', family.name, i), part, i);
         assert.doesNotMatch(draft.description, /[{}]/, `${family.name} ${part} template ${i}`);
         assert.match(draft.description, /^[^\n]+\.\nInput: [^\n]+$/, family.name);

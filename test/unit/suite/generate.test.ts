@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { generateNovel, generateSuite, toJsonl } from '../../../src/suite/generate.ts';
+import { generateFresh, generateNovel, generateSuite, toJsonl } from '../../../src/suite/generate.ts';
 import { SUITE_DIR } from './suite-data.ts';
 
 const small = { trainPerFamily: 1, heldoutPerFamily: 1, smokeCount: 3 } as const;
@@ -25,4 +25,5 @@ test('the committed files are exactly what seed 1 regenerates', async () => {
     assert.ok(toJsonl(suite[split]) === readFileSync(`${SUITE_DIR}${split}.jsonl`, 'utf8'), `${split}.jsonl differs`);
   }
   assert.ok(toJsonl(await generateNovel({ seed: 1 })) === readFileSync(`${SUITE_DIR}novel.jsonl`, 'utf8'), 'novel.jsonl differs');
+  assert.ok(toJsonl(await generateFresh({ seed: 1 })) === readFileSync(`${SUITE_DIR}fresh.jsonl`, 'utf8'), 'fresh.jsonl differs');
 });

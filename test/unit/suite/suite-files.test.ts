@@ -8,7 +8,8 @@ const train = loadSplit('train');
 const heldout = loadSplit('heldout');
 const smoke = loadSplit('smoke');
 const novel = loadSplit('novel');
-const all = [...train, ...heldout, ...smoke, ...novel];
+const fresh = loadSplit('fresh');
+const all = [...train, ...heldout, ...smoke, ...novel, ...fresh];
 
 test('the splits hold at least 2,000 training, 200 held-out and about a dozen smoke problems', () => {
   assert.ok(train.length >= 2000);
@@ -17,8 +18,8 @@ test('the splits hold at least 2,000 training, 200 held-out and about a dozen sm
   assert.ok(new Set(smoke.map(familyOf)).size === smoke.length);
 });
 
-test('the four files together stay under 5 MB', () => {
-  const bytes = ['train', 'heldout', 'smoke', 'novel'].reduce((sum, s) => sum + statSync(`${SUITE_DIR}${s}.jsonl`).size, 0);
+test('the five files together stay under 5 MB', () => {
+  const bytes = ['train', 'heldout', 'smoke', 'novel', 'fresh'].reduce((sum, s) => sum + statSync(`${SUITE_DIR}${s}.jsonl`).size, 0);
   assert.ok(bytes < 5_000_000, `${bytes} bytes`);
 });
 
@@ -97,4 +98,20 @@ test('novel problems use training templates with parameter values of neither spl
   }
   const withParams = FAMILIES.filter((f) => Object.keys(f.pools).length > 0).map((f) => f.name).sort();
   assert.deepEqual([...new Set(novel.map(familyOf))].sort(), withParams);
+});
+
+test('fresh problems share no phrase or template with either split, take novel values, and cover every family', () => {
+  const phrase = (p: (typeof train)[number]): string => p.description.split('\n')[0] ?? '';
+  const phrases = new Set([...train, ...heldout].map(phrase));
+  const templates = new Set([...train, ...heldout].map((p) => `${familyOf(p)}.${String(p.meta?.['template'])}`));
+  for (const p of fresh) {
+    assert.ok(!phrases.has(phrase(p)), `${p.id}: its statement is in a split`);
+    assert.ok(!templates.has(`${familyOf(p)}.${String(p.meta?.['template'])}`), `${p.id}: a split's template`);
+    const family = FAMILIES.find((f) => f.name === familyOf(p));
+    for (const [key, value] of Object.entries(p.meta ?? {})) {
+      if (!/^[A-Z]+$/.test(key)) continue;
+      assert.ok(family?.pools[key]?.novel?.includes(value as string | number), `${p.id}: ${key}=${String(value)} is not a novel value`);
+    }
+  }
+  assert.deepEqual([...new Set(fresh.map(familyOf))].sort(), FAMILIES.map((f) => f.name).sort());
 });
