@@ -50,6 +50,8 @@ export default definePipeline({
   },
   exec: { workers: 1 },
   // One rollout per problem at the paper's evaluation temperature, on the first 92 held-out
-  // problems (two per family); `rlef eval` runs the full split (see the README's results).
-  evaluation: { rollouts: 1, temperature: 0.2, topP: 0.95, maxTurns: 3, limit: 92 },
+  // problems (two per family); `rlef eval` runs the full split (see the README's results). Then the
+  // same on the first 92 training problems, thinned as the run saw them: session 11 found RL gains
+  // there while the held-out split stays put, and the run should show both.
+  evaluation: { rollouts: 1, temperature: 0.2, topP: 0.95, maxTurns: 3, limit: 92, trainingSample: 92 },
 });

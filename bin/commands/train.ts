@@ -45,20 +45,27 @@ export function registerTrain(program: Command): void {
         process.stderr.write('[eval] no checkpoint was written: nothing to evaluate\n');
         return;
       }
-      const { evaluateHeldout, formatHeldoutComparison } = await import('../../src/runtime/heldout-eval.ts');
-      const comparison = await evaluateHeldout({
+      const { evaluateHeldout, evaluateTrainingSample, formatHeldoutComparison } = await import('../../src/runtime/heldout-eval.ts');
+      const evalOptions = {
         pipeline,
         root: REPO_ROOT,
         runDir: summary.runDir,
         startCheckpoint: summary.startCheckpoint,
         finalCheckpoint: summary.finalCheckpoint,
         finalLabel: `trained (${summary.nextIteration} iterations of ${pipeline.name})`,
-        seed: opts.seed,
+        // The run's seed: a resumed run is compared (and its statements thinned) as it began.
+        seed: summary.seed,
         backend: opts.backend,
-        log: (line) => void process.stderr.write(`${line}\n`),
-      });
-      const table = formatHeldoutComparison(comparison);
+        log: (line: string) => void process.stderr.write(`${line}\n`),
+      };
+      const table = formatHeldoutComparison(await evaluateHeldout(evalOptions));
       await writeFile(join(summary.runDir, 'heldout.txt'), table);
       process.stdout.write(`\n${table}`);
+      // What RL learned on its own distribution, beside what carried over (the pipeline's trainingSample).
+      const training = await evaluateTrainingSample(evalOptions);
+      if (training === null) return;
+      const trainingTable = formatHeldoutComparison(training);
+      await writeFile(join(summary.runDir, 'training-sample.txt'), trainingTable);
+      process.stdout.write(`\n${trainingTable}`);
     });
 }

@@ -74,6 +74,12 @@ export interface PipelineConfig {
     readonly topP: number;
     readonly maxTurns: number;
     readonly limit?: number;
+    /**
+     * Also play both policies on the first this many training problems, statements thinned as the
+     * run thinned them (`data.statementDropout` with the run's seed), with the same settings: what
+     * RL learned on its own distribution, beside what carried over to the held-out split.
+     */
+    readonly trainingSample?: number;
   };
 }
 

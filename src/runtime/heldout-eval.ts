@@ -1,8 +1,10 @@
 /**
- * The held-out evaluation that ends a training run (a pipeline's `evaluation` block): the policy
- * the run started from and the policy it ended with, played on the held-out problems with the same
- * settings and seed, and one table comparing them. Each evaluation is an ordinary `rlef eval` run
- * (eval.json, trajectories/) in the run directory: `eval-start/` and `eval-final/`.
+ * The evaluations that end a training run (a pipeline's `evaluation` block): the policy the run
+ * started from and the policy it ended with, played with the same settings and seed on the
+ * held-out problems (`eval-start/`, `eval-final/`) and, where the block asks for a training
+ * sample, on the run's own training statements thinned as the run saw them (`eval-train-start/`,
+ * `eval-train-final/`); one table compares each pair. Each evaluation is an ordinary `rlef eval`
+ * run (eval.json, trajectories/) in the run directory.
  */
 import { Writable } from 'node:stream';
 import { readFile, writeFile } from 'node:fs/promises';
@@ -20,6 +22,8 @@ import { formatPoints } from '../ui/format.ts';
 export interface HeldoutComparison {
   readonly start: { readonly label: string; readonly report: EvalReport } | null;
   readonly final: { readonly label: string; readonly report: EvalReport };
+  /** Which problems (default `heldout`); `training` ones carry the share of words dropped. */
+  readonly on?: { readonly kind: 'heldout' } | { readonly kind: 'training'; readonly dropWords: number };
 }
 
 export interface HeldoutOptions {
@@ -37,11 +41,24 @@ export interface HeldoutOptions {
 }
 
 /**
- * The start policy's evaluation is kept beside its weights (`heldout-eval.json`), keyed by the
- * weights' digest, the held-out file's digest and every setting of the evaluation: a run from
- * the same checkpoint with the same settings reuses it instead of playing the same episodes again.
+ * The start policy's evaluation is kept beside its weights (`heldout-eval.json`, and
+ * `train-eval.json` for the training sample), keyed by the weights' digest, the problem file's
+ * digest and every setting of the evaluation: a run from the same checkpoint with the same
+ * settings reuses it instead of playing the same episodes again.
  */
 const CACHE_FILE = 'heldout-eval.json';
+const TRAIN_CACHE_FILE = 'train-eval.json';
+
+/** What one comparison plays: which problems, how thinned, where it writes and caches. */
+interface Target {
+  readonly on: NonNullable<HeldoutComparison['on']>;
+  readonly data: string;
+  readonly limit?: number;
+  readonly cacheFile: string;
+  readonly dirs: { readonly start: string; readonly final: string };
+  /** How the log names it. */
+  readonly name: string;
+}
 
 async function cacheKey(checkpoint: string, heldoutPath: string, settings: object): Promise<string | null> {
   try {
@@ -55,9 +72,9 @@ async function cacheKey(checkpoint: string, heldoutPath: string, settings: objec
   }
 }
 
-async function readCached(checkpoint: string, key: string): Promise<EvalReport | null> {
+async function readCached(checkpoint: string, file: string, key: string): Promise<EvalReport | null> {
   try {
-    const cached = JSON.parse(await readFile(join(checkpoint, CACHE_FILE), 'utf8')) as { key?: string; report?: EvalReport };
+    const cached = JSON.parse(await readFile(join(checkpoint, file), 'utf8')) as { key?: string; report?: EvalReport };
     return cached.key === key && cached.report !== undefined ? cached.report : null;
   } catch {
     return null;
@@ -75,14 +92,46 @@ export function heldoutMetrics(maxTurns: number): MetricSpec[] {
 /** Evaluates the start and final policies on the pipeline's held-out problems. */
 export async function evaluateHeldout(options: HeldoutOptions): Promise<HeldoutComparison> {
   const { pipeline } = options;
-  const settings = pipeline.evaluation;
   const heldout = pipeline.data.heldout;
-  if (settings === undefined || heldout === undefined) throw new Error('the pipeline has no held-out evaluation');
+  if (pipeline.evaluation === undefined || heldout === undefined) throw new Error('the pipeline has no held-out evaluation');
+  return compare(options, {
+    on: { kind: 'heldout' },
+    data: heldout,
+    ...(pipeline.evaluation.limit === undefined ? {} : { limit: pipeline.evaluation.limit }),
+    cacheFile: CACHE_FILE,
+    dirs: { start: 'eval-start', final: 'eval-final' },
+    name: 'held-out',
+  });
+}
+
+/**
+ * Evaluates the start and final policies on the first `evaluation.trainingSample` training
+ * problems, statements thinned as the run thinned them; null when the pipeline asks for none.
+ */
+export async function evaluateTrainingSample(options: HeldoutOptions): Promise<HeldoutComparison | null> {
+  const { pipeline } = options;
+  const sample = pipeline.evaluation?.trainingSample;
+  if (sample === undefined || sample === 0) return null;
+  return compare(options, {
+    on: { kind: 'training', dropWords: pipeline.data.statementDropout ?? 0 },
+    data: pipeline.data.train,
+    limit: sample,
+    cacheFile: TRAIN_CACHE_FILE,
+    dirs: { start: 'eval-train-start', final: 'eval-train-final' },
+    name: 'training-sample',
+  });
+}
+
+async function compare(options: HeldoutOptions, target: Target): Promise<HeldoutComparison> {
+  const { pipeline } = options;
+  const settings = pipeline.evaluation;
+  if (settings === undefined) throw new Error('the pipeline has no evaluation block');
+  const dropWords = target.on.kind === 'training' ? target.on.dropWords : 0;
   const discard = new Writable({ write: (_chunk, _encoding, done) => done() });
   const run = (policy: string, out: string): Promise<EvalReport> =>
     evaluate({
       policy,
-      data: resolve(options.root, heldout),
+      data: resolve(options.root, target.data),
       turns: [settings.maxTurns],
       rollouts: settings.rollouts,
       temperature: settings.temperature,
@@ -90,7 +139,8 @@ export async function evaluateHeldout(options: HeldoutOptions): Promise<HeldoutC
       maxNewTokens: pipeline.rollout.maxNewTokens,
       feedback: 'real',
       metrics: heldoutMetrics(settings.maxTurns),
-      ...(settings.limit === undefined ? {} : { limit: settings.limit }),
+      ...(target.limit === undefined ? {} : { limit: target.limit }),
+      ...(dropWords === 0 ? {} : { dropWords }),
       concurrency: pipeline.rollout.concurrency,
       seed: options.seed,
       out: join(options.runDir, out),
@@ -110,29 +160,32 @@ export async function evaluateHeldout(options: HeldoutOptions): Promise<HeldoutC
   if (options.startCheckpoint !== null) {
     const inRoot = relative(options.root, options.startCheckpoint);
     const label = `start (${inRoot === '' || inRoot.startsWith('..') ? options.startCheckpoint : inRoot})`;
-    const key = await cacheKey(options.startCheckpoint, resolve(options.root, heldout), {
-      settings,
+    // The held-out key keeps its original shape, so caches written before training samples
+    // existed stay valid.
+    const keySettings = target.on.kind === 'heldout' ? settings : { ...settings, limit: target.limit, dropWords };
+    const key = await cacheKey(options.startCheckpoint, resolve(options.root, target.data), {
+      settings: keySettings,
       maxNewTokens: pipeline.rollout.maxNewTokens,
       concurrency: pipeline.rollout.concurrency,
       seed: options.seed,
     });
-    const cached = key === null ? null : await readCached(options.startCheckpoint, key);
+    const cached = key === null ? null : await readCached(options.startCheckpoint, target.cacheFile, key);
     if (cached !== null) {
-      options.log(`[eval] start policy: reusing ${join(options.startCheckpoint, CACHE_FILE)} (same weights, problems and settings)`);
+      options.log(`[eval] start policy: reusing ${join(options.startCheckpoint, target.cacheFile)} (same weights, problems and settings)`);
       start = { label, report: cached };
     } else {
-      options.log(`[eval] held-out evaluation of the start policy (${options.startCheckpoint})`);
-      const report = await run(options.startCheckpoint, 'eval-start');
+      options.log(`[eval] ${target.name} evaluation of the start policy (${options.startCheckpoint})`);
+      const report = await run(options.startCheckpoint, target.dirs.start);
       start = { label, report };
       if (key !== null && report.stoppedEarly !== true) {
         // Best effort: a read-only checkpoint folder only means the next run evaluates it again.
-        await writeFile(join(options.startCheckpoint, CACHE_FILE), `${JSON.stringify({ key, report }, null, 2)}\n`).catch(() => undefined);
+        await writeFile(join(options.startCheckpoint, target.cacheFile), `${JSON.stringify({ key, report }, null, 2)}\n`).catch(() => undefined);
       }
     }
   }
-  options.log(`[eval] held-out evaluation of the trained policy (${options.finalLabel})`);
-  const final = { label: options.finalLabel, report: await run(options.finalCheckpoint, 'eval-final') };
-  return { start, final };
+  options.log(`[eval] ${target.name} evaluation of the trained policy (${options.finalLabel})`);
+  const final = { label: options.finalLabel, report: await run(options.finalCheckpoint, target.dirs.final) };
+  return { start, final, on: target.on };
 }
 
 /** The comparison as a plain-text table: one row per policy, value and 95% interval per metric. */
@@ -151,8 +204,11 @@ export function formatHeldoutComparison(comparison: HeldoutComparison): string {
     ];
     return [label, ...cells];
   });
+  const on = comparison.on ?? { kind: 'heldout' };
+  const what = on.kind === 'heldout' ? 'held-out evaluation:' : 'training-sample evaluation: the first';
+  const thinned = on.kind === 'training' && on.dropWords > 0 ? `; ${Math.round(on.dropWords * 100)} % of each statement's words dropped, as the run dropped them` : '';
   const lines = [
-    `held-out evaluation: ${first.problems} problems of ${first.data} × ${first.rollouts} rollout${first.rollouts === 1 ? '' : 's'}, up to ${summary?.turnLimit ?? '?'} turns, real feedback, temperature ${first.temperature}, top-p ${first.topP}, seed ${first.seed}`,
+    `${what} ${first.problems} problems of ${first.data} × ${first.rollouts} rollout${first.rollouts === 1 ? '' : 's'}, up to ${summary?.turnLimit ?? '?'} turns, real feedback, temperature ${first.temperature}, top-p ${first.topP}, seed ${first.seed}${thinned}`,
     ...table([header, ...rows]),
   ];
   if (comparison.start !== null) {
@@ -167,7 +223,8 @@ export function formatHeldoutComparison(comparison: HeldoutComparison): string {
       lines.push(`${b.name}: ${formatPoints(b.value - a.value)} points over the start policy${interval}`);
     }
   }
-  lines.push('(value [95% bootstrap interval over problems]; details in eval-start/ and eval-final/ of the run)');
+  const dirs = on.kind === 'heldout' ? 'eval-start/ and eval-final/' : 'eval-train-start/ and eval-train-final/';
+  lines.push(`(value [95% bootstrap interval over problems]; details in ${dirs} of the run)`);
   return `${lines.join('\n')}\n`;
 }
 

@@ -64,6 +64,8 @@ export interface TrainSummary {
   readonly startCheckpoint: string | null;
   /** The newest checkpoint of the run (null if none was written). */
   readonly finalCheckpoint: string | null;
+  /** The run's seed (a resumed run keeps the one it started with). */
+  readonly seed: number;
 }
 
 /** Runs (or resumes) a training run; resolves when it has ended and everything is released. */
@@ -285,6 +287,7 @@ export async function train(options: TrainOptions): Promise<TrainSummary> {
         stoppedEarly: stopping && nextIteration < iterations,
         startCheckpoint: loaded.source.startsWith('fresh') ? null : loaded.source,
         finalCheckpoint: await latestRunCheckpoint(runDir),
+        seed,
       };
     } catch (error) {
       state$.next(tracker.status('failed', error instanceof Error ? error.message : String(error), Date.now()));

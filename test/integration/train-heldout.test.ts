@@ -1,8 +1,9 @@
 /**
  * `rlef train` ends with the pipeline's held-out evaluation: the start checkpoint and the trained
  * policy played with the same settings, one comparison table on stdout (and heldout.txt), each
- * evaluation an ordinary eval run in the run directory; a second run from the same checkpoint
- * reuses the start policy's cached evaluation.
+ * evaluation an ordinary eval run in the run directory; with a training sample, a second table on
+ * the run's own training statements, thinned as the run thinned them; a second run from the same
+ * checkpoint reuses the start policy's cached evaluations.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,6 +13,7 @@ import { join } from 'node:path';
 import { REPO_ROOT } from '../../src/runtime/load-pipeline.ts';
 import { runRlef as run } from './rlef-cli.ts';
 import { loadProblems } from '../../src/problems/load.ts';
+import { dropStatementWords, statementDropoutStream } from '../../src/problems/drop-words.ts';
 import { readTrajectories } from '../../src/store/trajectory-reader.ts';
 
 const TINY = join(REPO_ROOT, 'test', 'fixtures', 'pipelines', 'tiny-rlef.ts');
@@ -36,10 +38,10 @@ test('a training run ends with a held-out comparison of its start and trained po
         'export default definePipeline({',
         '  ...tiny,',
         "  name: 'tiny-heldout',",
-        `  data: { train: 'data/suite/smoke.jsonl', heldout: 'data/suite/smoke.jsonl' },`,
+        `  data: { train: 'data/suite/smoke.jsonl', heldout: 'data/suite/smoke.jsonl', statementDropout: 0.5 },`,
         `  model: { checkpoint: ${JSON.stringify(start)} },`,
         '  training: { ...tiny.training, iterations: 1 },',
-        '  evaluation: { rollouts: 1, temperature: 0.2, topP: 0.95, maxTurns: 2, limit: 3 },',
+        '  evaluation: { rollouts: 1, temperature: 0.2, topP: 0.95, maxTurns: 2, limit: 3, trainingSample: 2 },',
         '});',
       ].join('\n'),
     );
@@ -49,19 +51,34 @@ test('a training run ends with a held-out comparison of its start and trained po
     assert.match(second.stdout, /^start \(.*iter-000002\) +\d\.\d{3} \[/m);
     assert.match(second.stdout, /^trained \(1 iterations of tiny-heldout\) +\d\.\d{3} \[/m);
     assert.match(second.stdout, /1@2: [+-]\d+\.\d points over the start policy/);
-    assert.ok(second.stdout.endsWith(`\n${await readFile(join(base, 'second', 'heldout.txt'), 'utf8')}`), 'the table is written to heldout.txt too');
-    for (const dir of ['eval-start', 'eval-final']) {
+    assert.ok(second.stdout.includes(`\n${await readFile(join(base, 'second', 'heldout.txt'), 'utf8')}`), 'the table is written to heldout.txt too');
+    assert.match(second.stdout, /training-sample evaluation: the first 2 problems of .*smoke\.jsonl × 1 rollout, up to 2 turns, .*seed 1; 50 % of each statement's words dropped, as the run dropped them/);
+    assert.ok(second.stdout.endsWith(`\n${await readFile(join(base, 'second', 'training-sample.txt'), 'utf8')}`), 'the training table comes last and is written to training-sample.txt');
+    for (const [dir, problems] of [['eval-start', 3], ['eval-final', 3], ['eval-train-start', 2], ['eval-train-final', 2]] as const) {
       const report = JSON.parse(await readFile(join(base, 'second', dir, 'eval.json'), 'utf8')) as { problems: number; turnLimits: { turnLimit: number }[] };
-      assert.equal(report.problems, 3);
+      assert.equal(report.problems, problems, dir);
       assert.equal(report.turnLimits[0]?.turnLimit, 2);
     }
+    // The training sample's statements are those the run trained on: thinned with the run's seed.
+    const written = await loadProblems(join(REPO_ROOT, 'data', 'suite', 'smoke.jsonl'));
+    const asTrained = new Map(dropStatementWords(written, 0.5, statementDropoutStream(1)).map((p) => [p.id, p.description]));
+    const sampled = (await readTrajectories(join(base, 'second', 'eval-train-final', 'trajectories'))).rows.filter((r) => r.turn === 0);
+    assert.deepEqual([...new Set(sampled.map((r) => r.problemId))], written.slice(0, 2).map((p) => p.id));
+    for (const row of sampled) {
+      const statement = asTrained.get(row.problemId)!;
+      assert.notEqual(statement, written.find((p) => p.id === row.problemId)?.description, 'thinned');
+      assert.ok(row.prompt.includes(statement), row.problemId);
+    }
     assert.ok(await exists(join(start, 'heldout-eval.json')), 'the start evaluation is cached beside its weights');
+    assert.ok(await exists(join(start, 'train-eval.json')), 'so is the training sample\'s');
 
     // Same checkpoint, same settings: the start policy is not played again.
     const third = await run(['train', '--pipeline', pipeline, '--out', join(base, 'third'), '--no-tui', '--backend', 'wasm']);
     assert.equal(third.code, 0, third.stderr);
     assert.match(third.stderr, /start policy: reusing .*heldout-eval\.json/);
+    assert.match(third.stderr, /start policy: reusing .*train-eval\.json/);
     assert.equal(await exists(join(base, 'third', 'eval-start')), false);
+    assert.equal(await exists(join(base, 'third', 'eval-train-start')), false);
     const startRow = (text: string): string | undefined => text.split('\n').find((l) => l.startsWith('start ('));
     assert.equal(startRow(third.stdout), startRow(second.stdout));
     // --no-eval skips it. With statementDropout the episodes see thinned training statements.

@@ -52,3 +52,15 @@ test('with per-problem values the gain carries a paired interval over the proble
   // A report without per-problem values (an older cache) gives no paired interval.
   assert.equal(pairedDifference(report('/x', 0.3), final), null);
 });
+
+test('a training-sample comparison says which statements it played and where its runs are', () => {
+  const text = formatHeldoutComparison({
+    start: { label: 'start', report: report('/here/data/suite/train.jsonl', 0.3) },
+    final: { label: 'trained', report: report('/here/data/suite/train.jsonl', 0.4) },
+    on: { kind: 'training', dropWords: 0.8 },
+  });
+  const lines = text.split('\n');
+  assert.match(lines[0]!, /^training-sample evaluation: the first 92 problems of \/here\/data\/suite\/train\.jsonl × 1 rollout, up to 3 turns, .*, seed 1; 80 % of each statement's words dropped, as the run dropped them$/);
+  assert.ok(lines.includes('1@3: +10.0 points over the start policy'), text);
+  assert.match(text, /details in eval-train-start\/ and eval-train-final\/ of the run/);
+});
