@@ -59,8 +59,8 @@ function statsTables(stats: TrajectoryStats): string {
   const groups: GroupStats[] = stats.bySplit.flatMap((t) => [...stats.byIteration.filter((g) => g.split === t.split), t]);
   const label = (g: GroupStats): string[] => [g.split, g.iteration === null ? 'all' : String(g.iteration), String(g.episodes)];
   const solve = htmlTable(
-    ['split', 'iteration', 'episodes', 'solved', ...Array.from({ length: stats.maxTurns }, (_, t) => `≤ turn ${t + 1}`), 'turn-2 fix'],
-    groups.map((g) => [...label(g), formatRatio(g.solved), ...g.solvedWithin.map((r) => formatRatio(r, false)), formatRatio(g.turn2Fix)]),
+    ['split', 'iteration', 'episodes', 'solved', ...Array.from({ length: stats.maxTurns }, (_, t) => `≤ turn ${t + 1}`), 'turn-2 fix', 'turn-2 repeat'],
+    groups.map((g) => [...label(g), formatRatio(g.solved), ...g.solvedWithin.map((r) => formatRatio(r, false)), formatRatio(g.turn2Fix), formatRatio(g.turn2Repeat)]),
   );
   const reward = htmlTable(
     ['split', 'iteration', 'episodes', 'turns', 'mean reward', 'mean KL', 'invalid answers', 'turns/episode'],

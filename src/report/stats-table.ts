@@ -35,16 +35,17 @@ function groups(stats: TrajectoryStats): GroupStats[] {
   return stats.bySplit.flatMap((total) => [...stats.byIteration.filter((g) => g.split === total.split), total]);
 }
 
-/** The solve-rate table: solved, solved within turn t, and the turn-2 fix rate. */
+/** The solve-rate table: solved, solved within turn t, the turn-2 fix rate and repeat rate. */
 export function solveRateTable(stats: TrajectoryStats): string[] {
   const turnHeaders = Array.from({ length: stats.maxTurns }, (_, t) => `≤ turn ${t + 1}`);
-  const header = ['split', 'iter', 'episodes', 'solved', ...turnHeaders, 'turn-2 fix'];
+  const header = ['split', 'iter', 'episodes', 'solved', ...turnHeaders, 'turn-2 fix', 'turn-2 repeat'];
   const rows = groups(stats).map((g) => [
     ...label(g),
     String(g.episodes),
     formatRatio(g.solved, false),
     ...g.solvedWithin.map((r) => formatRatio(r, false)),
     formatRatio(g.turn2Fix),
+    formatRatio(g.turn2Repeat),
   ]);
   return formatTable(header, rows, 2);
 }
@@ -98,6 +99,7 @@ export function statsText(stats: TrajectoryStats, source: StatsSource): string {
   out.push(
     '',
     'turn-2 fix = episodes whose turn-1 answer failed and whose turn-2 answer passed the public tests, of those whose turn 1 failed',
+    'turn-2 repeat = episodes whose turn-2 code is the failed turn-1 code again (up to trailing spaces and blank lines), of those whose turn 1 failed with code and that went on',
   );
   const trends = fixTrends(stats);
   if (trends.length > 0) {

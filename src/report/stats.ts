@@ -1,7 +1,7 @@
 /**
  * Aggregates of a trajectory log for `rlef stats` and `rlef report`: solve rate (overall and
- * within turn t), mean episode reward, KL, invalid-answer rate and the turn-2 fix rate, by split
- * and iteration. Pure: rows in, numbers out.
+ * within turn t), mean episode reward, KL, invalid-answer rate, the turn-2 fix rate and how often
+ * turn 2 repeats turn 1's failed code, by split and iteration. Pure: rows in, numbers out.
  */
 import type { Split, TurnRow } from '../store/schema.ts';
 import { groupEpisodes, turnOf, type StoredEpisode } from './episodes.ts';
@@ -35,6 +35,12 @@ export interface GroupStats {
    * the two rows (a log cut short) are left out.
    */
   readonly turn2Fix: Ratio;
+  /**
+   * Episodes whose turn-1 code failed and whose turn-2 code is the same program (lines compared
+   * with trailing spaces and blank lines ignored), out of those whose turn 1 failed with code and
+   * that have a turn-2 row: a policy that ignores the feedback resubmits what failed.
+   */
+  readonly turn2Repeat: Ratio;
   /** Mean over episodes of the summed per-turn reward R_t (KL penalty included). */
   readonly meanReward: number | null;
   /** Mean over turns of KL_t (the per-turn mean over tokens). */
@@ -95,6 +101,8 @@ function groupStats(split: Split, iteration: number | null, episodes: readonly S
   const solvedWithin = Array.from({ length: maxTurns }, (_, t) => ratio(solved.filter((e) => e.numTurns <= t + 1).length, n));
   let failedAtTurn1 = 0;
   let fixedAtTurn2 = 0;
+  let retried = 0;
+  let repeated = 0;
   for (const episode of episodes) {
     const first = turnOf(episode, 0);
     if (first === undefined || first.verdict === 'passed') continue;
@@ -103,6 +111,10 @@ function groupStats(split: Split, iteration: number | null, episodes: readonly S
     if (second === undefined && episode.numTurns >= 2) continue;
     failedAtTurn1++;
     if (second?.verdict === 'passed') fixedAtTurn2++;
+    if (second !== undefined && first.code !== null) {
+      retried++;
+      if (second.code !== null && sameProgram(first.code, second.code)) repeated++;
+    }
   }
   return {
     split,
@@ -112,10 +124,17 @@ function groupStats(split: Split, iteration: number | null, episodes: readonly S
     solved: ratio(solved.length, n),
     solvedWithin,
     turn2Fix: ratio(fixedAtTurn2, failedAtTurn1),
+    turn2Repeat: ratio(repeated, retried),
     meanReward: mean(episodes.map((e) => e.reward)),
     meanKl: mean(turns.map((t) => t.kl)),
     invalid: ratio(turns.filter((t) => t.verdict === 'invalid').length, turns.length),
     meanTurns: mean(episodes.map((e) => e.numTurns)),
     incomplete: episodes.filter((e) => !e.complete).length,
   };
+}
+
+/** The same program up to trailing spaces and blank lines. */
+export function sameProgram(a: string, b: string): boolean {
+  const lines = (code: string): string => code.split('\n').map((l) => l.trimEnd()).filter((l) => l !== '').join('\n');
+  return lines(a) === lines(b);
 }

@@ -11,6 +11,8 @@ export interface EpisodeSpec {
   readonly solved: boolean;
   readonly rewards?: readonly number[];
   readonly kls?: readonly number[];
+  /** Each turn's code (default `print(1)`, none for an invalid answer). */
+  readonly codes?: readonly (string | null)[];
 }
 
 /** One row per verdict, numbered turns, `final` on the last. */
@@ -25,8 +27,8 @@ export function episode(spec: EpisodeSpec): TurnRow[] {
     turn: t,
     numTurns: n,
     prompt: t === 0 ? `Solve ${spec.id}.` : `feedback ${t}`,
-    response: verdict === 'invalid' ? 'no code here' : '```python\nprint(1)\n```',
-    code: verdict === 'invalid' ? null : 'print(1)',
+    response: verdict === 'invalid' ? 'no code here' : `\`\`\`python\n${spec.codes?.[t] ?? 'print(1)'}\n\`\`\``,
+    code: spec.codes?.[t] !== undefined ? spec.codes[t] : verdict === 'invalid' ? null : 'print(1)',
     verdict,
     feedback: t === n - 1 ? null : `feedback ${t + 1}`,
     final: t === n - 1,

@@ -69,6 +69,25 @@ test('the turn-2 fix rate is turn-2 passes among episodes whose turn 1 failed, i
   assert.deepEqual(group(stats.bySplit, 'train', null).turn2Fix, r(2, 5));
 });
 
+test('the turn-2 repeat rate counts retries that resubmit the failed turn-1 program', () => {
+  const stats = computeStats([
+    // The same program up to trailing spaces and blank lines: a repeat.
+    ...episode({ id: 'a', iteration: 0, verdicts: ['wrong_answer', 'wrong_answer'], solved: false, codes: ['x=1\nprint(x)', 'x=1  \n\nprint(x)\n'] }),
+    ...episode({ id: 'b', iteration: 0, verdicts: ['wrong_answer', 'passed'], solved: true, codes: ['print(1)', 'print(2)'] }),
+    // A retry without code is a retry, not a repeat.
+    ...episode({ id: 'c', iteration: 0, verdicts: ['wrong_answer', 'invalid'], solved: false, codes: ['print(1)', null] }),
+    // Not counted: no turn-1 code to repeat, no turn 2, or turn 1 passed.
+    ...episode({ id: 'd', iteration: 0, verdicts: ['invalid', 'wrong_answer'], solved: false, codes: [null, 'print(1)'] }),
+    ...episode({ id: 'e', iteration: 0, verdicts: ['wrong_answer'], solved: false }),
+    ...episode({ id: 'f', iteration: 0, verdicts: ['passed'], solved: true }),
+  ]);
+  assert.deepEqual(group(stats.byIteration, 'train', 0).turn2Repeat, r(1, 3));
+  assert.deepEqual(group(stats.byIteration, 'train', 0).turn2Fix, r(1, 5));
+  // A one-character change is another program.
+  assert.deepEqual(computeStats(episode({ id: 'g', iteration: 0, verdicts: ['wrong_answer', 'wrong_answer'], solved: false, codes: ['print(1)', 'print(1 )'] }))
+    .bySplit[0]?.turn2Repeat, r(0, 1));
+});
+
 test('mean reward sums each episode\'s turns, KL and invalid answers are per turn', () => {
   const stats = computeStats(rows);
   const it0 = group(stats.byIteration, 'train', 0);
@@ -105,8 +124,9 @@ test('no rows give no groups and a one-line text', () => {
 test('the stats text shows the fix rate with its counts and says how many torn bytes were ignored', () => {
   const text = statsText(computeStats(rows), { path: 'log.arrow', truncatedBytes: 123, closed: false });
   assert.match(text, /^log\.arrow: 8 episodes · 15 turns · truncated: 123 bytes ignored$/m);
-  assert.match(text, /^train {2}0 +4 +50\.0% +25\.0% +50\.0% +50\.0% +66\.7% \(2\/3\)$/m);
-  assert.match(text, /^train {2}all +7 +57\.1% +28\.6% +42\.9% +57\.1% +40\.0% \(2\/5\)$/m);
-  assert.match(text, /^eval {3}1 +1 +100\.0% +0\.0% +100\.0% +100\.0% +100\.0% \(1\/1\)$/m);
+  // Every hand-built turn writes print(1), so each retry repeats turn 1's code.
+  assert.match(text, /^train {2}0 +4 +50\.0% +25\.0% +50\.0% +50\.0% +66\.7% \(2\/3\) +100\.0% \(2\/2\)$/m);
+  assert.match(text, /^train {2}all +7 +57\.1% +28\.6% +42\.9% +57\.1% +40\.0% \(2\/5\) +100\.0% \(3\/3\)$/m);
+  assert.match(text, /^eval {3}1 +1 +100\.0% +0\.0% +100\.0% +100\.0% +100\.0% \(1\/1\) +–$/m);
   assert.match(text, /^train {2}0 +4 +8 +-0\.0500 +0\.1250 +12\.5% \(1\/8\) +2\.000$/m);
 });
