@@ -14,6 +14,11 @@ export interface SftPipelineConfig {
     readonly train: string | readonly string[];
     /** Held-out problems for the closing turn-1 evaluation. */
     readonly heldout?: string;
+    /**
+     * Self-repairs (`src/runtime/self-repairs.ts`): a JSONL of the policy's own failed first turns
+     * with their feedback, each made a repair dialog whose fix is its training problem's reference.
+     */
+    readonly selfRepairs?: string;
   };
   /** Shape of the freshly initialised policy (byte tokenizer). */
   readonly model: ModelConfig;

@@ -19,7 +19,7 @@ import { shuffle } from './shuffle.ts';
 import { dropWords } from '../problems/drop-words.ts';
 
 /** Which kind of supervised dialog an example is. */
-export type SftKind = 'solve' | 'repair' | 'confusion';
+export type SftKind = 'solve' | 'repair' | 'confusion' | 'self-repair';
 
 /** One supervised dialog and which of its assistant messages are targets. */
 export interface SftExample {
@@ -146,6 +146,8 @@ export interface SftDataOptions {
    * task), i.e. a correct program for a misread statement; then its real feedback and the fix.
    */
   readonly confusions?: number;
+  /** Ready-made dialogs added to the result (shuffled in; statement noise leaves them as they are): self-repairs. */
+  readonly extra?: readonly SftExample[];
 }
 
 /**
@@ -248,6 +250,7 @@ export async function buildSftExamples(problems: readonly Problem[], options: Sf
   if (augment !== undefined && augment.copies > 0) {
     if (!(augment.wordDropout >= 0 && augment.wordDropout < 1)) throw new RangeError(`wordDropout must lie in [0, 1), got ${augment.wordDropout}`);
     const byId = new Map(solvable.map((p) => [p.id, p]));
+    // Dialogs of other origin (options.extra) keep the statement they were recorded with.
     const originals = [...examples];
     for (let copy = 0; copy < augment.copies; copy++) {
       for (const example of originals) {
@@ -258,6 +261,7 @@ export async function buildSftExamples(problems: readonly Problem[], options: Sf
       }
     }
   }
+  examples.push(...(options.extra ?? []));
   return { examples: shuffle(examples, random), skipped };
 }
 

@@ -22,6 +22,7 @@ import { buildSftExamples, FeedbackCache, renderSftExample, type SftSequence } f
 import { UsageError } from './errors.ts';
 import { evaluateTurnOne, type TurnOneSummary } from './sft-eval.ts';
 import { SftBatcher, sftStep } from './sft.ts';
+import { readSelfRepairs, selfRepairExamples } from './self-repairs.ts';
 
 /** The greedy held-out answers written beside the checkpoint, one JSON object a line. */
 export const EVALUATION_FILE = 'heldout-turn1.jsonl';
@@ -88,10 +89,15 @@ export async function runSft(options: RunSftOptions): Promise<SftSummary> {
     if (cacheFile !== undefined) await mkdir(dirname(cacheFile), { recursive: true });
     const cache = await FeedbackCache.open(cacheFile);
     let lastShown = 0;
+    const selfRepairs = pipeline.data.selfRepairs === undefined ? undefined : selfRepairExamples(problems, await readSelfRepairs(path(pipeline.data.selfRepairs)));
+    if (selfRepairs !== undefined) {
+      log(`[sft] ${selfRepairs.examples.length} self-repairs from ${pipeline.data.selfRepairs}${selfRepairs.skipped > 0 ? ` (${selfRepairs.skipped} of problems not in the training files left out)` : ''}`);
+    }
     const data = await buildSftExamples(problems, {
       pool, seed, cache, repairShare: pipeline.repairShare, concurrency: 2 * pipeline.exec.workers,
       ...(pipeline.augment === undefined ? {} : { augment: pipeline.augment }),
       ...(pipeline.confusions === undefined ? {} : { confusions: pipeline.confusions }),
+      ...(selfRepairs === undefined ? {} : { extra: selfRepairs.examples }),
       onProgress: (done, total) => {
         if (done - lastShown >= 250 || done === total) {
           lastShown = done;
@@ -108,9 +114,9 @@ export async function runSft(options: RunSftOptions): Promise<SftSummary> {
       else sequences.push(seq);
     }
     const count = (kind: string): number => sequences.filter((s) => s.kind === kind).length;
-    const examples = { solve: count('solve'), repair: count('repair'), confusion: count('confusion'), skipped: data.skipped, tooLong };
+    const examples = { solve: count('solve'), repair: count('repair'), confusion: count('confusion'), selfRepair: count('self-repair'), skipped: data.skipped, tooLong };
     const meanLength = sequences.reduce((n, s) => n + s.ids.length, 0) / Math.max(1, sequences.length);
-    log(`[sft] ${examples.solve} solve + ${examples.repair} repair + ${examples.confusion} confusion dialogs (${examples.skipped} buggy variants skipped, ${tooLong} too long), mean ${meanLength.toFixed(0)} ids`);
+    log(`[sft] ${examples.solve} solve + ${examples.repair} repair + ${examples.confusion} confusion + ${examples.selfRepair} self-repair dialogs (${examples.skipped} buggy variants skipped, ${tooLong} too long), mean ${meanLength.toFixed(0)} ids`);
 
     if (options.exportTo !== undefined) {
       const dir = path(options.exportTo);
