@@ -1,7 +1,7 @@
 /**
  * Session 12 experiment (issue 8): fine-tune the shipped warm start (data/warmstart) on its own
  * failures. RL episodes showed that after a failed first turn the warm start resubmits the same
- * program in most retries (the turn-2 repeat rate of `rlef stats`: 66 % in session 11's training
+ * program in most retries (the turn-2 repeat rate of `rlef stats`: 61–65 % in session 11's training
  * runs, 58 % on the held-out split), so the feedback changes little. `data/sft/self-repairs.jsonl`
  * holds 1,711 failed first turns from session 11's RL runs on training problems (their thinned
  * statements, their code, the real feedback they got); each becomes a repair dialog whose fix is

@@ -47,7 +47,7 @@ export interface RunSftOptions {
 export interface SftSummary {
   readonly out: string;
   readonly steps: number;
-  readonly examples: { readonly solve: number; readonly repair: number; readonly confusion: number; readonly skipped: number; readonly tooLong: number };
+  readonly examples: { readonly solve: number; readonly repair: number; readonly confusion: number; readonly selfRepair: number; readonly skipped: number; readonly tooLong: number };
   readonly finalLoss: number;
   readonly wallMs: number;
   readonly tokensPerSecond: number;
@@ -302,7 +302,7 @@ export async function importHfWarmStart(options: ImportHfOptions): Promise<SftSu
     log(`[sft] checkpoint ${out} from ${from}`);
     const evaluation = await heldoutCheck(model, chatTemplateFor(tokenizer), pipeline, path, pool, out, log);
     return {
-      out, steps: trainJson?.steps ?? 0, finalLoss: trainJson?.finalLoss ?? NaN, examples: { solve: 0, repair: 0, confusion: 0, skipped: 0, tooLong: 0 },
+      out, steps: trainJson?.steps ?? 0, finalLoss: trainJson?.finalLoss ?? NaN, examples: { solve: 0, repair: 0, confusion: 0, selfRepair: 0, skipped: 0, tooLong: 0 },
       wallMs: performance.now() - started, tokensPerSecond: 0,
       ...(evaluation === undefined ? {} : { evaluation }),
     };

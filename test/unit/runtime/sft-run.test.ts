@@ -174,3 +174,34 @@ test('an SFT pipeline may name several training files: their problems are read o
   assert.equal(smoke.length, 12);
   assert.deepEqual(both.map((p) => p.id), [...heldout, ...smoke].map((p) => p.id));
 });
+
+test('data.selfRepairs adds the recorded failures as repair dialogs of the training problems they name', async () => {
+  const { writeFile } = await import('node:fs/promises');
+  const { selfRepairsJsonl } = await import('../../../src/runtime/self-repairs.ts');
+  const dir = await mkdtemp(join(tmpdir(), 'rlef-sft-self-'));
+  try {
+    const smoke = (await readFile(join(ROOT, 'data', 'suite', 'smoke.jsonl'), 'utf8')).split('\n')[0]!;
+    const id = (JSON.parse(smoke) as { id: string }).id;
+    const file = join(dir, 'self.jsonl');
+    await writeFile(file, selfRepairsJsonl([
+      { problemId: id, prompt: 'the statement as seen', attempt: 'print(0)', feedback: 'Your code failed the following tests: …' },
+      { problemId: 'heldout/elsewhere/0', prompt: 'p', attempt: 'print(1)', feedback: 'f' },
+    ]));
+    const lines: string[] = [];
+    const summary = await runSft({
+      pipeline: defineSftPipeline({
+        name: 'sft-self', description: 'test', data: { train: 'data/suite/smoke.jsonl', selfRepairs: file },
+        model: { vocabSize: 264, dModel: 16, nLayers: 1, nHeads: 2, nKvHeads: 1, headDim: 8, ffnDim: 24, ropeTheta: 10000, rmsNormEps: 1e-5, tieEmbeddings: true, maxContext: 512 },
+        seed: 1, repairShare: 0,
+        training: { steps: 1, batchTokens: 100, microTokens: 4096, lr: 1e-3, warmupSteps: 1, minLrRatio: 0.1, weightDecay: 0, maxGradNorm: 1, checkpointEvery: 1, logEvery: 1, saveOptimizer: false },
+        out: join(dir, 'ckpt'), exec: { workers: 1 }, evaluation: { problems: 0, maxNewTokens: 8 },
+      }),
+      root: ROOT, exportTo: join(dir, 'seq'), backend: 'cpu', log: (line) => lines.push(line),
+    });
+    assert.equal(summary.examples.solve, 12);
+    assert.equal(summary.examples.selfRepair, 1);
+    assert.ok(lines.some((l) => l === `[sft] 1 self-repairs from ${file} (1 of problems not in the training files left out)`), lines.join('\n'));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
