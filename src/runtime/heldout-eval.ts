@@ -160,9 +160,11 @@ async function compare(options: HeldoutOptions, target: Target): Promise<Heldout
   if (options.startCheckpoint !== null) {
     const inRoot = relative(options.root, options.startCheckpoint);
     const label = `start (${inRoot === '' || inRoot.startsWith('..') ? options.startCheckpoint : inRoot})`;
-    // The held-out key keeps its original shape, so caches written before training samples
-    // existed stay valid.
-    const keySettings = target.on.kind === 'heldout' ? settings : { ...settings, limit: target.limit, dropWords };
+    // Only what the evaluation plays goes into the key: the training sample's size is not part of
+    // the held-out one (caches written before it existed stay valid), and for the training sample
+    // its size and thinning take the place of the held-out limit.
+    const { trainingSample: _sample, ...played } = settings;
+    const keySettings = target.on.kind === 'heldout' ? played : { ...played, limit: target.limit, dropWords };
     const key = await cacheKey(options.startCheckpoint, resolve(options.root, target.data), {
       settings: keySettings,
       maxNewTokens: pipeline.rollout.maxNewTokens,

@@ -81,6 +81,15 @@ test('a training run ends with a held-out comparison of its start and trained po
     assert.equal(await exists(join(base, 'third', 'eval-train-start')), false);
     const startRow = (text: string): string | undefined => text.split('\n').find((l) => l.startsWith('start ('));
     assert.equal(startRow(third.stdout), startRow(second.stdout));
+    // Without a training sample: no second table, and the held-out cache still holds (its key
+    // names only what the held-out evaluation plays).
+    const noSample = join(base, 'no-sample.mts');
+    await writeFile(noSample, [`import p from ${JSON.stringify(pipeline)};`, 'export default { ...p, evaluation: { ...p.evaluation, trainingSample: undefined } };'].join('\n'));
+    const fifth = await run(['train', '--pipeline', noSample, '--out', join(base, 'fifth'), '--no-tui', '--backend', 'wasm']);
+    assert.equal(fifth.code, 0, fifth.stderr);
+    assert.match(fifth.stderr, /start policy: reusing .*heldout-eval\.json/);
+    assert.doesNotMatch(fifth.stdout, /training-sample evaluation/);
+    assert.equal(await exists(join(base, 'fifth', 'training-sample.txt')), false);
     // --no-eval skips it. With statementDropout the episodes see thinned training statements.
     const thin = join(base, 'thin.mts');
     await writeFile(
