@@ -16,10 +16,13 @@
  * Results in the README (session 12).
  */
 import { defineSftPipeline } from '../src/runtime/sft-config.ts';
-import gpu from './sft-warmstart-gpu.ts';
+import cpuFineTune from './sft-ft-novel.ts';
+
+// Session 7's CPU fine-tune (model, schedule, workers) at a lower rate, on other data.
+const { feedbackCache: _unused, ...base } = cpuFineTune;
 
 export default defineSftPipeline({
-  ...gpu,
+  ...base,
   name: 'sft-ft-selfrepair',
   description: 'fine-tune of data/warmstart on its own failed first turns (self-repairs) plus the reference solutions',
   data: {
@@ -31,11 +34,6 @@ export default defineSftPipeline({
   // No more of the suite's own buggy variants (the warm start has seen them) and no statement noise.
   repairShare: 0,
   augment: { copies: 0, wordDropout: 0 },
-  training: {
-    steps: 150, batchTokens: 4096, microTokens: 4096, lr: 2e-4, warmupSteps: 10, minLrRatio: 0.1,
-    weightDecay: 0.1, maxGradNorm: 1.0, checkpointEvery: 50, logEvery: 10, saveOptimizer: true,
-  },
+  training: { ...base.training, lr: 2e-4 },
   out: 'runs/sft-ft-selfrepair',
-  exec: { workers: 2 },
-  evaluation: { problems: 0, maxNewTokens: 128 },
 });

@@ -111,7 +111,7 @@ export function defineFamily<P extends Record<string, ParamValue>>(group: string
     templates: spec.templates,
     pools: spec.pools,
     draft(rng, part, problemIndex, values) {
-      const templates = templatesOf(spec.templates, part, spec.name);
+      const { templates, offset } = templatesOf(spec.templates, part, spec.name);
       const poolOf = (name: keyof P & string): readonly ParamValue[] => {
         const given = values?.[name];
         if (given !== undefined) return given;
@@ -131,7 +131,6 @@ export function defineFamily<P extends Record<string, ParamValue>>(group: string
       }
       const p = params as P;
       const template = valueAt(templates, templateIndex);
-      const offset = part === 'heldout' ? spec.templates.train.length : part === 'fresh' ? spec.templates.train.length + spec.templates.heldout.length : 0;
       const shown: Record<string, string> = { ...spec.show?.(p) };
       for (const name of names) shown[name] = String(params[name]);
       const edges = unique(spec.edges(p));
@@ -151,12 +150,15 @@ export function defineFamily<P extends Record<string, ParamValue>>(group: string
   };
 }
 
-/** The templates problems of `part` draw from (`novel` ones use the training templates). */
-function templatesOf(templates: TemplateParts, part: SplitName, family: string): readonly string[] {
-  if (part === 'heldout') return templates.heldout;
-  if (part !== 'fresh') return templates.train;
-  if (templates.fresh === undefined || templates.fresh.length === 0) throw new Error(`family ${family} has no fresh templates`);
-  return templates.fresh;
+/**
+ * The templates problems of `part` draw from (`novel` ones use the training templates) and where
+ * they start in the family's full list (train, then held-out, then fresh), which names them.
+ */
+function templatesOf(parts: TemplateParts, part: SplitName, family: string): { templates: readonly string[]; offset: number } {
+  if (part === 'heldout') return { templates: parts.heldout, offset: parts.train.length };
+  if (part !== 'fresh') return { templates: parts.train, offset: 0 };
+  if (parts.fresh === undefined || parts.fresh.length === 0) throw new Error(`family ${family} has no fresh templates`);
+  return { templates: parts.fresh, offset: parts.train.length + parts.heldout.length };
 }
 
 /**

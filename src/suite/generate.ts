@@ -98,15 +98,7 @@ export interface NovelOptions {
  */
 export async function generateNovel(options: NovelOptions): Promise<Problem[]> {
   const families = (options.families ?? FAMILIES).filter((f) => Object.keys(f.pools).length > 0);
-  const slots: Slot[] = [];
-  for (let i = 0; i < (options.perFamily ?? 20); i += 1) {
-    for (const family of families) {
-      const values = options.values?.(family);
-      slots.push({ split: 'novel', part: 'novel', family, index: i, combination: i, id: `novel/${family.name}/${i}`, ...(values === undefined ? {} : { values }) });
-    }
-  }
-  const problems = await fillSlots(options, slots);
-  return slots.map((s) => problems.get(s.id)).filter((p) => p !== undefined);
+  return generateExtra(options, 'novel', families, options.perFamily ?? 20, options.values);
 }
 
 /** What to generate for {@link generateFresh}. */
@@ -124,10 +116,26 @@ export interface FreshOptions {
  * none; families without parameters differ from training in phrasing only), ids `fresh/FAMILY/I`.
  */
 export async function generateFresh(options: FreshOptions): Promise<Problem[]> {
-  const families = options.families ?? FAMILIES;
+  return generateExtra(options, 'fresh', options.families ?? FAMILIES, options.perFamily ?? 12);
+}
+
+/**
+ * `perFamily` problems of `part` for each family (index-major, so any prefix covers them all), ids
+ * `PART/FAMILY/I`; `values`, where given, replace a family's pools.
+ */
+async function generateExtra(
+  options: { readonly seed: number; readonly python?: string },
+  part: 'novel' | 'fresh',
+  families: readonly Family[],
+  perFamily: number,
+  values?: (family: Family) => Readonly<Record<string, readonly ParamValue[]>>,
+): Promise<Problem[]> {
   const slots: Slot[] = [];
-  for (let i = 0; i < (options.perFamily ?? 12); i += 1) {
-    for (const family of families) slots.push({ split: 'fresh', part: 'fresh', family, index: i, combination: i, id: `fresh/${family.name}/${i}` });
+  for (let i = 0; i < perFamily; i += 1) {
+    for (const family of families) {
+      const given = values?.(family);
+      slots.push({ split: part, part, family, index: i, combination: i, id: `${part}/${family.name}/${i}`, ...(given === undefined ? {} : { values: given }) });
+    }
   }
   const problems = await fillSlots(options, slots);
   return slots.map((s) => problems.get(s.id)).filter((p) => p !== undefined);
