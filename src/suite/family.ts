@@ -41,7 +41,7 @@ export type Params = Readonly<Record<string, ParamValue>>;
 export interface Draft {
   readonly family: string;
   readonly group: string;
-  /** `t` followed by the template's index in the family's full list (train ones first). */
+  /** `t` followed by the template's index in the family's full list (train ones first), then `g` when the grammar rephrased it. */
   readonly templateId: string;
   readonly params: Params;
   /** The phrase with parameters filled in, then the family's input/output line. */
@@ -68,9 +68,10 @@ export interface Family {
    * `index × scatterStride(total) mod total` of `part`'s templates × values (mixed radix, template
    * fastest), so every run of `total` indices covers each combination once and shorter runs still
    * spread over all values; `rng` draws the candidate inputs. `values`, where given, replace the
-   * part's pool of each parameter they name.
+   * part's pool of each parameter they name; `rephrase`, where given, rewrites the drawn template
+   * before its placeholders are filled (the phrasing grammar, `grammar.ts`).
    */
-  draft(rng: Rng, part: SplitName, index: number, values?: Readonly<Record<string, readonly ParamValue[]>>): Draft;
+  draft(rng: Rng, part: SplitName, index: number, values?: Readonly<Record<string, readonly ParamValue[]>>, rephrase?: (template: string) => string): Draft;
 }
 
 /** What a family author writes; `P` names the parameters and their types. */
@@ -110,7 +111,7 @@ export function defineFamily<P extends Record<string, ParamValue>>(group: string
     io: spec.io,
     templates: spec.templates,
     pools: spec.pools,
-    draft(rng, part, problemIndex, values) {
+    draft(rng, part, problemIndex, values, rephrase) {
       const { templates, offset } = templatesOf(spec.templates, part, spec.name);
       const poolOf = (name: keyof P & string): readonly ParamValue[] => {
         const given = values?.[name];
@@ -130,7 +131,8 @@ export function defineFamily<P extends Record<string, ParamValue>>(group: string
         rest = Math.floor(rest / pool.length);
       }
       const p = params as P;
-      const template = valueAt(templates, templateIndex);
+      const drawn = valueAt(templates, templateIndex);
+      const template = rephrase === undefined ? drawn : rephrase(drawn);
       const shown: Record<string, string> = { ...spec.show?.(p) };
       for (const name of names) shown[name] = String(params[name]);
       const edges = unique(spec.edges(p));
@@ -138,7 +140,7 @@ export function defineFamily<P extends Record<string, ParamValue>>(group: string
       return {
         family: spec.name,
         group,
-        templateId: `t${offset + templateIndex}`,
+        templateId: `t${offset + templateIndex}${template === drawn ? '' : 'g'}`,
         params: p,
         description: `${fill(template, shown)}.\n${spec.io}`,
         reference: spec.solve(p),

@@ -6,6 +6,7 @@
 import type { Problem } from '../problems/problem.ts';
 import type { Draft, Family, ParamValue, SplitName } from './family.ts';
 import { FAMILIES } from './families/index.ts';
+import { normalisePhrase, paraphrase } from './grammar.ts';
 import { DEFAULT_PYTHON, runBatch } from './python-batch.ts';
 import { rngFor } from './random.ts';
 import { selectTests } from './select-tests.ts';
@@ -44,7 +45,7 @@ export class SuiteGenerationError extends Error {
 export const MAX_ATTEMPTS = 12;
 
 interface Slot {
-  readonly split: SuiteSplit | 'novel' | 'fresh';
+  readonly split: SuiteSplit | 'novel' | 'fresh' | 'grammar';
   readonly part: SplitName;
   readonly family: Family;
   /** The slot's number within its split and family (names it and seeds its draws). */
@@ -54,6 +55,8 @@ interface Slot {
   readonly id: string;
   /** Parameter values that replace the part's pools (wide values, `src/suite/wide.ts`). */
   readonly values?: Readonly<Record<string, readonly ParamValue[]>>;
+  /** Paraphrase the training template with the phrasing grammar (`grammar` problems). */
+  readonly rephrase?: boolean;
 }
 
 /** Generates all three splits. */
@@ -119,6 +122,31 @@ export async function generateFresh(options: FreshOptions): Promise<Problem[]> {
   return generateExtra(options, 'fresh', options.families ?? FAMILIES, options.perFamily ?? 12);
 }
 
+/** What to generate for {@link generateGrammar}. */
+export interface GrammarOptions extends NovelOptions {
+  /** Problems per family (default 40). */
+  readonly perFamily?: number;
+}
+
+/**
+ * Problems whose statements are paraphrases of the training templates drawn from the phrasing
+ * grammar (`grammar.ts`), never one of the family's held-out or fresh templates, with the training
+ * values (or `values`, e.g. wide ones), ids `grammar/FAMILY/I`: many phrasings of every family for
+ * the warm start and for RL, none of them held out. Every family takes part.
+ */
+export async function generateGrammar(options: GrammarOptions): Promise<Problem[]> {
+  const families = options.families ?? FAMILIES;
+  const slots: Slot[] = [];
+  for (let i = 0; i < (options.perFamily ?? 40); i += 1) {
+    for (const family of families) {
+      const given = Object.keys(family.pools).length === 0 ? undefined : options.values?.(family);
+      slots.push({ split: 'grammar', part: 'train', family, index: i, combination: i, id: `grammar/${family.name}/${i}`, rephrase: true, ...(given === undefined ? {} : { values: given }) });
+    }
+  }
+  const problems = await fillSlots(options, slots);
+  return slots.map((s) => problems.get(s.id)).filter((p) => p !== undefined);
+}
+
 /**
  * `perFamily` problems of `part` for each family (index-major, so any prefix covers them all), ids
  * `PART/FAMILY/I`; `values`, where given, replace a family's pools.
@@ -166,7 +194,17 @@ async function fillSlots(options: { readonly seed: number; readonly python?: str
 }
 
 function draw(seed: number, slot: Slot, attempt: number): Draft {
-  return slot.family.draft(rngFor(seed, slot.split, slot.family.name, slot.index, attempt), slot.part, slot.combination, slot.values);
+  const rng = rngFor(seed, slot.split, slot.family.name, slot.index, attempt);
+  if (slot.rephrase !== true) return slot.family.draft(rng, slot.part, slot.combination, slot.values);
+  // The phrasing has its own stream, so the test inputs are those the plain draw would make.
+  const phraseRng = rngFor(seed, 'phrase', slot.family.name, slot.index, attempt);
+  const forbidden = heldOutPhrasings(slot.family);
+  return slot.family.draft(rng, slot.part, slot.combination, slot.values, (template) => paraphrase(template, phraseRng, forbidden));
+}
+
+/** A family's held-out and fresh templates, normalised: what the grammar must never produce. */
+export function heldOutPhrasings(family: Family): ReadonlySet<string> {
+  return new Set([...family.templates.heldout, ...(family.templates.fresh ?? [])].map(normalisePhrase));
 }
 
 /** One problem per line, as JSON, with a final newline: the project's JSONL format. */

@@ -1,7 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { generateFresh, generateNovel, generateSuite, toJsonl } from '../../../src/suite/generate.ts';
+import { generateFresh, generateGrammar, generateNovel, generateSuite, toJsonl } from '../../../src/suite/generate.ts';
+import { FAMILIES } from '../../../src/suite/families/index.ts';
+import { rngFor } from '../../../src/suite/random.ts';
 import { SUITE_DIR } from './suite-data.ts';
 
 const small = { trainPerFamily: 1, heldoutPerFamily: 1, smokeCount: 3 } as const;
@@ -26,4 +28,21 @@ test('the committed files are exactly what seed 1 regenerates', async () => {
   }
   assert.ok(toJsonl(await generateNovel({ seed: 1 })) === readFileSync(`${SUITE_DIR}novel.jsonl`, 'utf8'), 'novel.jsonl differs');
   assert.ok(toJsonl(await generateFresh({ seed: 1 })) === readFileSync(`${SUITE_DIR}fresh.jsonl`, 'utf8'), 'fresh.jsonl differs');
+  assert.ok(toJsonl(await generateGrammar({ seed: 1, perFamily: 20 })) === readFileSync(`${SUITE_DIR}grammar.jsonl`, 'utf8'), 'grammar.jsonl differs');
+});
+
+test('a grammar problem has the plain draw\'s tests and solutions, only its statement rephrased', async () => {
+  const families = FAMILIES.filter((f) => ['sum_above', 'reverse_text'].includes(f.name));
+  const grammar = await generateGrammar({ seed: 3, perFamily: 2, families });
+  assert.equal(grammar.length, 4);
+  for (const p of grammar) {
+    const family = families.find((f) => f.name === p.meta?.['family']);
+    const index = Number(p.id.split('/')[2]);
+    const plain = family?.draft(rngFor(3, 'grammar', family.name, index, 0), 'train', index);
+    assert.ok(plain !== undefined);
+    assert.deepEqual(p.solutions, [plain.reference], p.id);
+    assert.equal(p.description.split('\n')[1], plain.description.split('\n')[1]);
+    assert.equal(String(p.meta?.['template']).replace(/g$/, ''), plain.templateId);
+  }
+  assert.ok(grammar.some((p) => String(p.meta?.['template']).endsWith('g')));
 });

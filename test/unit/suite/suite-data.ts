@@ -7,7 +7,7 @@ import type { Problem, StdioTest, Test } from '../../../src/problems/problem.ts'
 export const SUITE_DIR = fileURLToPath(new URL('../../../data/suite/', import.meta.url));
 
 /** The problems of one committed split, in file order. */
-export function loadSplit(split: 'train' | 'heldout' | 'smoke' | 'novel' | 'fresh'): Problem[] {
+export function loadSplit(split: 'train' | 'heldout' | 'smoke' | 'novel' | 'fresh' | 'grammar'): Problem[] {
   return readFileSync(`${SUITE_DIR}${split}.jsonl`, 'utf8')
     .split('\n')
     .filter((line) => line !== '')

@@ -2,6 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { statSync } from 'node:fs';
 import { FAMILIES } from '../../../src/suite/families/index.ts';
+import { heldOutPhrasings } from '../../../src/suite/generate.ts';
+import { normalisePhrase } from '../../../src/suite/grammar.ts';
 import { SUITE_DIR, familyOf, loadSplit, stdio } from './suite-data.ts';
 
 const train = loadSplit('train');
@@ -9,7 +11,8 @@ const heldout = loadSplit('heldout');
 const smoke = loadSplit('smoke');
 const novel = loadSplit('novel');
 const fresh = loadSplit('fresh');
-const all = [...train, ...heldout, ...smoke, ...novel, ...fresh];
+const grammar = loadSplit('grammar');
+const all = [...train, ...heldout, ...smoke, ...novel, ...fresh, ...grammar];
 
 test('the splits hold at least 2,000 training, 200 held-out and about a dozen smoke problems', () => {
   assert.ok(train.length >= 2000);
@@ -18,9 +21,9 @@ test('the splits hold at least 2,000 training, 200 held-out and about a dozen sm
   assert.ok(new Set(smoke.map(familyOf)).size === smoke.length);
 });
 
-test('the five files together stay under 5 MB', () => {
-  const bytes = ['train', 'heldout', 'smoke', 'novel', 'fresh'].reduce((sum, s) => sum + statSync(`${SUITE_DIR}${s}.jsonl`).size, 0);
-  assert.ok(bytes < 5_000_000, `${bytes} bytes`);
+test('the six files together stay under 6 MB', () => {
+  const bytes = ['train', 'heldout', 'smoke', 'novel', 'fresh', 'grammar'].reduce((sum, s) => sum + statSync(`${SUITE_DIR}${s}.jsonl`).size, 0);
+  assert.ok(bytes < 6_000_000, `${bytes} bytes`);
 });
 
 test('every problem has the shape of a Problem with stdio tests, a solution and buggy variants', () => {
@@ -40,9 +43,9 @@ test('every problem has the shape of a Problem with stdio tests, a solution and 
   assert.equal(new Set(all.map((p) => p.id)).size, all.length);
 });
 
-test('descriptions stay under 160 characters and solutions under 150', () => {
+test('descriptions stay under 160 characters (200 for grammar ones) and solutions under 150', () => {
   for (const p of all) {
-    assert.ok(p.description.length < 160, p.id);
+    assert.ok(p.description.length < (p.meta?.['split'] === 'grammar' ? 200 : 160), p.id);
     for (const code of [...p.solutions, ...p.incorrectSolutions]) assert.ok(code.length < 150, p.id);
   }
 });
@@ -114,4 +117,27 @@ test('fresh problems share no phrase or template with either split, take novel v
     }
   }
   assert.deepEqual([...new Set(fresh.map(familyOf))].sort(), FAMILIES.map((f) => f.name).sort());
+});
+
+test('grammar problems rephrase training templates, never into a held-out or fresh phrasing, with training values', () => {
+  const phrase = (p: (typeof train)[number]): string => normalisePhrase(p.description.split('\n')[0] ?? '');
+  const heldoutPhrases = new Set([...heldout, ...fresh].map(phrase));
+  const trainTemplates = new Set(train.map((p) => `${familyOf(p)}.${String(p.meta?.['template'])}`));
+  let rephrased = 0;
+  for (const p of grammar) {
+    assert.ok(!heldoutPhrases.has(phrase(p)), `${p.id}: its statement is held out or fresh`);
+    const template = String(p.meta?.['template']);
+    assert.ok(trainTemplates.has(`${familyOf(p)}.${template.replace(/g$/, '')}`), `${p.id}: ${template} is not a training template`);
+    if (template.endsWith('g')) rephrased++;
+    const family = FAMILIES.find((f) => f.name === familyOf(p));
+    assert.ok(family !== undefined, p.id);
+    assert.ok(!heldOutPhrasings(family).has(normalisePhrase(family.templates.train[Number(template.slice(1).replace(/g$/, ''))] ?? '')));
+    for (const [key, value] of Object.entries(p.meta ?? {})) {
+      if (!/^[A-Z]+$/.test(key)) continue;
+      assert.ok(family.pools[key]?.train.includes(value as string | number), `${p.id}: ${key}=${String(value)} is not a training value`);
+    }
+  }
+  assert.ok(rephrased > 0.85 * grammar.length, `only ${rephrased} of ${grammar.length} rephrased`);
+  assert.ok(new Set(grammar.map(phrase)).size > 0.85 * grammar.length, 'statements repeat');
+  assert.deepEqual([...new Set(grammar.map(familyOf))].sort(), FAMILIES.map((f) => f.name).sort());
 });
