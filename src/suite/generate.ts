@@ -45,7 +45,7 @@ export class SuiteGenerationError extends Error {
 export const MAX_ATTEMPTS = 12;
 
 interface Slot {
-  readonly split: SuiteSplit | 'novel' | 'fresh' | 'grammar';
+  readonly split: SuiteSplit | 'novel' | 'fresh' | 'grammar' | CrossedSplit;
   readonly part: SplitName;
   readonly family: Family;
   /** The slot's number within its split and family (names it and seeds its draws). */
@@ -141,6 +141,38 @@ export async function generateGrammar(options: GrammarOptions): Promise<Problem[
     for (const family of families) {
       const given = Object.keys(family.pools).length === 0 ? undefined : options.values?.(family);
       slots.push({ split: 'grammar', part: 'train', family, index: i, combination: i, id: `grammar/${family.name}/${i}`, rephrase: true, ...(given === undefined ? {} : { values: given }) });
+    }
+  }
+  const problems = await fillSlots(options, slots);
+  return slots.map((s) => problems.get(s.id)).filter((p) => p !== undefined);
+}
+
+/**
+ * Evaluation-only problems that take one half of the held-out split and the training half of the
+ * rest: `crossed-phrasing` puts the held-out templates with the training values, `crossed-values`
+ * the training templates with the held-out values (ids `SPLIT/FAMILY/I`). Comparing a policy on
+ * them with the training and held-out splits tells apart how much of its held-out loss comes from
+ * new phrasings and how much from new values. Never for training: each holds a held-out half.
+ */
+export type CrossedSplit = 'crossed-phrasing' | 'crossed-values';
+
+/** What to generate for {@link generateCrossed}. */
+export interface CrossedOptions {
+  readonly seed: number;
+  readonly split: CrossedSplit;
+  /** Problems per family (default 2). */
+  readonly perFamily?: number;
+  readonly python?: string;
+}
+
+/** The problems of one crossed split, index-major like the others. */
+export async function generateCrossed(options: CrossedOptions): Promise<Problem[]> {
+  const phrasing = options.split === 'crossed-phrasing';
+  const slots: Slot[] = [];
+  for (let i = 0; i < (options.perFamily ?? 2); i += 1) {
+    for (const family of FAMILIES) {
+      const values = Object.fromEntries(Object.entries(family.pools).map(([name, pool]) => [name, phrasing ? pool.train : pool.heldout]));
+      slots.push({ split: options.split, part: phrasing ? 'heldout' : 'train', family, index: i, combination: i, id: `${options.split}/${family.name}/${i}`, values });
     }
   }
   const problems = await fillSlots(options, slots);

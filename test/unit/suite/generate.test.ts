@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { generateFresh, generateGrammar, generateNovel, generateSuite, toJsonl } from '../../../src/suite/generate.ts';
+import { generateCrossed, generateFresh, generateGrammar, generateNovel, generateSuite, toJsonl } from '../../../src/suite/generate.ts';
 import { FAMILIES } from '../../../src/suite/families/index.ts';
 import { rngFor } from '../../../src/suite/random.ts';
 import { SUITE_DIR } from './suite-data.ts';
@@ -45,4 +45,22 @@ test('a grammar problem has the plain draw\'s tests and solutions, only its stat
     assert.equal(String(p.meta?.['template']).replace(/g$/, ''), plain.templateId);
   }
   assert.ok(grammar.some((p) => String(p.meta?.['template']).endsWith('g')));
+});
+
+test('the crossed sets take one half of the held-out split and the training half of the rest', async () => {
+  for (const split of ['crossed-phrasing', 'crossed-values'] as const) {
+    const problems = await generateCrossed({ seed: 2, split, perFamily: 1 });
+    assert.equal(problems.length, FAMILIES.length);
+    for (const p of problems) {
+      const family = FAMILIES.find((f) => f.name === p.meta?.['family']);
+      assert.ok(family !== undefined, p.id);
+      const template = Number(String(p.meta?.['template']).slice(1));
+      const heldoutTemplate = template >= family.templates.train.length;
+      assert.equal(heldoutTemplate, split === 'crossed-phrasing', `${p.id}: template t${template}`);
+      for (const [name, pool] of Object.entries(family.pools)) {
+        const value = p.meta?.[name] as string | number;
+        assert.ok((split === 'crossed-phrasing' ? pool.train : pool.heldout).includes(value), `${p.id}: ${name}=${String(value)}`);
+      }
+    }
+  }
 });
