@@ -29,6 +29,8 @@ const MAX_DRAWS = 24;
 interface Group {
   readonly alternatives: readonly string[];
   readonly after?: string;
+  /** A regular expression source the occurrence must follow (a lookbehind). */
+  readonly before?: string;
   /** Words that, when they follow, rule the occurrence out ("maximum value" stays). */
   readonly notBefore?: string;
 }
@@ -37,18 +39,26 @@ interface Group {
 const MASK = '\u0000';
 
 const GROUPS: readonly Group[] = [
-  { alternatives: ['print', 'output', 'display'] },
+  { alternatives: ['print', 'output', 'display', 'report', 'write out'] },
+  { alternatives: ['it', 'the result', 'the answer'], before: '\\b(?:print|output|display|report|write out) ', after: '(?:$|[,;.])' },
   { alternatives: ['compute', 'calculate', 'find', 'determine', 'work out'] },
+  { alternatives: ['remove', 'delete', 'drop', 'discard', 'get rid of'] },
+  { alternatives: ['keep', 'retain'] },
   { alternatives: ['numbers', 'integers', 'values'] },
   { alternatives: ['largest', 'biggest', 'greatest'] },
   { alternatives: ['smallest', 'lowest'] },
+  { alternatives: ['larger than', 'bigger than', 'greater than', 'more than', 'above', 'over'], after: ` ${MASK}` },
+  { alternatives: ['smaller than', 'less than', 'lower than', 'below', 'under'], after: ` ${MASK}` },
   { alternatives: ['larger than', 'bigger than', 'greater than', 'more than'] },
   { alternatives: ['smaller than', 'less than', 'lower than'] },
   { alternatives: ['maximum', 'largest value'], notBefore: ' value' },
   { alternatives: ['minimum', 'smallest value'], notBefore: ' value' },
   { alternatives: ['the total', 'the sum'], after: '(?: of\\b| and\\b|,|$)' },
+  { alternatives: ['the count', 'the number'], notBefore: ` ${MASK}` },
   { alternatives: ['each', 'every'] },
   { alternatives: ['the text', 'the string', 'the input text', 'the given string'] },
+  { alternatives: ['the line', 'the input line', 'the given line'] },
+  { alternatives: ['the words', 'the given words', 'all the words', 'the input words'] },
   { alternatives: ['in upper case', 'in uppercase', 'in capitals', 'in capital letters'] },
   { alternatives: ['in their original order', 'keeping their order', 'in the same order', 'in the order they appear'] },
   { alternatives: ['first', 'leading', 'initial'], after: ` ${MASK}` },
@@ -68,13 +78,18 @@ const FRAMES: readonly string[] = [
   'You must {}',
   'Given the input, {}',
   'Task: {}',
+  'Please {}',
+  'Write code that will {}',
+  'Using the input, {}',
+  'The task is to {}',
 ];
 
 /** First words that make a phrase an imperative a frame can wrap. */
 const IMPERATIVES = new Set([
-  'add', 'apply', 'calculate', 'capitalize', 'check', 'compute', 'convert', 'count', 'delete', 'determine', 'display',
-  'drop', 'find', 'join', 'keep', 'list', 'make', 'move', 'multiply', 'output', 'pad', 'parse', 'print', 'remove',
-  'repeat', 'replace', 'reverse', 'rotate', 'shift', 'sort', 'split', 'sum', 'turn', 'work', 'write',
+  'add', 'apply', 'calculate', 'capitalize', 'check', 'compute', 'convert', 'count', 'delete', 'determine', 'discard',
+  'display', 'drop', 'find', 'get', 'join', 'keep', 'list', 'make', 'move', 'multiply', 'output', 'pad', 'parse',
+  'print', 'remove', 'repeat', 'replace', 'report', 'retain', 'reverse', 'rotate', 'shift', 'sort', 'split', 'sum',
+  'turn', 'work', 'write',
 ]);
 
 /** Case and spacing folded, final period dropped: how two phrasings are compared. */
@@ -110,7 +125,7 @@ function drawOnce(template: string, rng: Rng): string {
 function swapGroup(text: string, group: Group, rng: Rng): string {
   const byLength = [...group.alternatives].sort((a, b) => b.length - a.length);
   const pattern = new RegExp(
-    `\\b(${byLength.map(escape).join('|')})\\b${group.notBefore === undefined ? '' : `(?!${escape(group.notBefore)})`}${group.after === undefined ? '' : `(?=${group.after})`}`,
+    `${group.before === undefined ? '' : `(?<=${group.before})`}\\b(${byLength.map(escape).join('|')})\\b${group.notBefore === undefined ? '' : `(?!${escape(group.notBefore)})`}${group.after === undefined ? '' : `(?=${group.after})`}`,
     'gi',
   );
   return text.replace(pattern, (match: string) => {
