@@ -1,0 +1,55 @@
+/**
+ * pipelines/generate-grammar.ts and pipelines/generate-crossed.ts as a user runs them: they write
+ * the problems their library functions make (same bytes), say what they wrote, and answer bad
+ * arguments with one usage line and exit 64, writing nothing.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { REPO_ROOT } from '../../src/runtime/load-pipeline.ts';
+import { generateCrossed, generateGrammar, toJsonl } from '../../src/suite/generate.ts';
+import { wideValues } from '../../src/suite/wide.ts';
+
+const run = promisify(execFile);
+const script = (name: string, ...args: string[]) =>
+  run(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'pipelines', name), ...args], { cwd: REPO_ROOT });
+
+test('generate-grammar writes what generateGrammar makes, wide values included', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'rlef-grammar-'));
+  try {
+    const out = join(dir, 'g.jsonl');
+    const { stdout } = await script('generate-grammar.ts', '--per-family', '1', '--seed', '4', '--wide', '--out', out);
+    assert.match(stdout, /^46 grammar problems \(1 per family, wide values, seed 4\) -> /);
+    const expected = await generateGrammar({
+      seed: 4, perFamily: 1,
+      values: (f) => Object.fromEntries(Object.keys(f.pools).map((name) => [name, wideValues(f, name)])),
+    });
+    assert.ok((await readFile(out, 'utf8')) === toJsonl(expected), 'the file differs from generateGrammar');
+    const bad = await script('generate-grammar.ts', '--per-family', '0', '--out', join(dir, 'no.jsonl')).catch((e: { code: number; stderr: string }) => e);
+    assert.ok('code' in bad && bad.code === 64, 'a per-family of 0 exits 64');
+    assert.match(bad.stderr, /^usage: generate-grammar\.ts/);
+    assert.deepEqual(await readdir(dir), ['g.jsonl']);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('generate-crossed writes both crossed sets', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'rlef-crossed-'));
+  try {
+    const { stdout } = await script('generate-crossed.ts', '--per-family', '1', '--seed', '3', '--out-dir', dir);
+    assert.equal(stdout.trim().split('\n').length, 2);
+    for (const split of ['crossed-phrasing', 'crossed-values'] as const) {
+      const text = await readFile(join(dir, `${split}.jsonl`), 'utf8');
+      assert.ok(text === toJsonl(await generateCrossed({ seed: 3, split, perFamily: 1 })), `${split} differs`);
+    }
+    const bad = await script('generate-crossed.ts', '--seed', 'x', '--out-dir', dir).catch((e: { code: number; stderr: string }) => e);
+    assert.ok('code' in bad && bad.code === 64);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
