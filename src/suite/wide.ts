@@ -41,15 +41,63 @@ export function wideValues(family: Family, name: string): ParamValue[] {
   return domain(family.name, name, pool.train[0]).filter((v) => !pool.train.includes(v) && !pool.heldout.includes(v));
 }
 
+/** Word pairs for verdicts, each used upper case, lower case and capitalised by {@link broadValues}. */
+const VERDICT_WORDS = [
+  'ok/not', 't/f', 'ok/bad', 'good/bad', 'si/no', 'pos/neg', 'a/b', 'up/down', 'right/wrong', 'pass/fail',
+  'on/off', 'high/low', 'in/out', 'go/stop', 'accept/reject', 'valid/invalid', 'da/net', 'oui/non', 'ja/nein',
+  'yep/nope', 'aye/nay', 'correct/incorrect', 'win/lose', 'hit/miss', 'open/closed', 'p/q', 's/u', 'x/o',
+  'sure/never', 'fine/broken', 'keep/drop', 'agree/disagree', 'real/fake', 'pro/con', 'safe/unsafe',
+];
+const SYMBOLS = [...SEPARATORS, '<', '>', '?', '$'];
+
+/** Families whose parameters are all strings: letters, separators, verdict words. */
+export const STRING_FAMILIES: readonly string[] = FAMILIES.filter((f) => {
+  const pools = Object.values(f.pools);
+  return pools.length > 0 && pools.every((p) => typeof p.train[0] === 'string');
+}).map((f) => f.name);
+
 /**
- * `perFamily` problems of every family with parameters drawn from {@link wideValues} (ids
+ * Broad values for a string parameter (session 13): every letter, 22 symbols, or 100 verdict pairs,
+ * whatever the training pools hold included, less every held-out value of the family in any letter
+ * case (for `replace_char`, X's and Y's held-out letters both; X from the even-placed letters and Y
+ * from the odd ones, so they never coincide), so that a slot sees most of what
+ * can fill it and copying is the only way to be right. Numbers keep {@link wideValues}.
+ */
+export function broadValues(family: Family, name: string): ParamValue[] {
+  const pool = family.pools[name];
+  if (pool === undefined) throw new RangeError(`${family.name} has no parameter ${name}`);
+  const sample = pool.train[0];
+  if (typeof sample !== 'string') return wideValues(family, name);
+  const heldout = new Set(Object.values(family.pools).flatMap((p) => p.heldout.map((v) => String(v).toLowerCase())));
+  let candidates: string[];
+  if (family.name === 'is_sorted' || family.name === 'palindrome') {
+    const caps = (w: string): string => w.split('/').map((x) => x.charAt(0).toUpperCase() + x.slice(1)).join('/');
+    candidates = VERDICT_WORDS.flatMap((w) => [w.toUpperCase(), w, caps(w)]);
+  } else if (family.name === 'replace_char') {
+    // X and Y must differ: X takes the letters at even places of the alphabet, Y the odd ones.
+    candidates = LETTERS.filter((_, i) => i % 2 === (name === 'X' ? 0 : 1));
+  } else candidates = /[a-z]/.test(sample) ? LETTERS : SYMBOLS;
+  return [...new Set(candidates)].filter((v) => !heldout.has(v.toLowerCase()));
+}
+
+/**
+ * `perFamily` problems of every family with parameters drawn from {@link wideValues}, or with
+ * `broadStrings` of the string families from {@link broadValues} (ids
  * `novel/FAMILY/I`, `meta.split` `novel`, as {@link generateNovel} names them), family by family.
  * Deterministic for a seed; the families' pools are left as they are.
  */
-export async function generateWide(options: { readonly seed: number; readonly perFamily: number; readonly python?: string }): Promise<Problem[]> {
+export async function generateWide(options: {
+  readonly seed: number;
+  readonly perFamily: number;
+  readonly python?: string;
+  /** Only the {@link STRING_FAMILIES}, their values from {@link broadValues} (default false). */
+  readonly broadStrings?: boolean;
+}): Promise<Problem[]> {
   const problems: Problem[] = [];
-  const values = (family: Family): Record<string, ParamValue[]> => Object.fromEntries(Object.keys(family.pools).map((name) => [name, wideValues(family, name)]));
-  for (const family of FAMILIES.filter((f) => Object.keys(f.pools).length > 0)) {
+  const pick = options.broadStrings === true ? broadValues : wideValues;
+  const values = (family: Family): Record<string, ParamValue[]> => Object.fromEntries(Object.keys(family.pools).map((name) => [name, pick(family, name)]));
+  const families = FAMILIES.filter((f) => Object.keys(f.pools).length > 0 && (options.broadStrings !== true || STRING_FAMILIES.includes(f.name)));
+  for (const family of families) {
     problems.push(...(await generateNovel({ seed: options.seed, perFamily: options.perFamily, families: [family], values, ...(options.python === undefined ? {} : { python: options.python }) })));
   }
   return problems;

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { FAMILIES } from '../../../src/suite/families/index.ts';
-import { generateWide, wideValues } from '../../../src/suite/wide.ts';
+import { STRING_FAMILIES, broadValues, generateWide, wideValues } from '../../../src/suite/wide.ts';
 import { familyOf, loadSplit } from './suite-data.ts';
 
 test('wide values lie outside both pools and outnumber the training pool of every parameter', () => {
@@ -35,5 +35,38 @@ test('generateWide: training templates, no held-out value or phrase, determinist
       assert.ok(!heldoutValues.has(`${family.name}.${name}=${String(meta[name])}`), `${p.id}: ${name}=${String(meta[name])} is a held-out value`);
       assert.ok(wideValues(family, name).includes(meta[name] as never), `${p.id}: ${name}`);
     }
+  }
+});
+
+test('broad string values: no held-out value of the family in any case, X and Y apart, far more than the wide ones', () => {
+  assert.deepEqual([...STRING_FAMILIES].sort(), ['count_char', 'is_sorted', 'join_sep', 'kv_lookup', 'palindrome', 'remove_char', 'replace_char', 'sep_max', 'sep_sum']);
+  for (const family of FAMILIES) {
+    const heldout = Object.values(family.pools).flatMap((p) => p.heldout.map((v) => String(v).toLowerCase()));
+    for (const [name, pool] of Object.entries(family.pools)) {
+      const broad = broadValues(family, name);
+      if (typeof pool.train[0] === 'number') {
+        assert.deepEqual(broad, wideValues(family, name), `${family.name}.${name}: numbers keep the wide values`);
+        continue;
+      }
+      assert.equal(new Set(broad).size, broad.length, `${family.name}.${name}`);
+      for (const v of broad) assert.ok(!heldout.includes(String(v).toLowerCase()), `${family.name}.${name}: ${String(v)} is held out`);
+      assert.ok(broad.length > wideValues(family, name).length, `${family.name}.${name}`);
+    }
+  }
+  const replace = FAMILIES.find((f) => f.name === 'replace_char')!;
+  const xs = broadValues(replace, 'X');
+  assert.ok(broadValues(replace, 'Y').every((y) => !xs.includes(y)));
+  const sorted = FAMILIES.find((f) => f.name === 'is_sorted')!;
+  assert.ok(broadValues(sorted, 'A').length >= 90);
+  assert.ok(!broadValues(sorted, 'A').some((v) => ['true/false', 'y/n'].includes(String(v).toLowerCase())));
+});
+
+test('generateWide with broadStrings draws only the string families, from their broad values', async () => {
+  const problems = await generateWide({ seed: 3, perFamily: 2, broadStrings: true });
+  assert.equal(problems.length, 2 * STRING_FAMILIES.length);
+  for (const p of problems) {
+    const family = FAMILIES.find((f) => f.name === familyOf(p))!;
+    assert.ok(STRING_FAMILIES.includes(family.name), p.id);
+    for (const name of Object.keys(family.pools)) assert.ok(broadValues(family, name).includes((p.meta as Record<string, string>)[name] ?? ''), `${p.id}: ${name}`);
   }
 });
