@@ -11,7 +11,8 @@
  *   node --import tsx pipelines/generate-wide.ts 120 .tmp/broad-strings-s11.jsonl 11 --broad-strings
  *   node bin/rlef sft --pipeline pipelines/sft-ft-strings.ts --no-tui        # 250 steps on CPU
  *
- * Results in the README (session 13).
+ * Measured (session 13, seed 1; README): no copying learned (string families on crossed-values 19
+ * of 54 before and after) and held-out 1@3 57.6 → 49.6 % (−8.0 [−12.0, −4.0]).
  */
 import { defineSftPipeline } from '../src/runtime/sft-config.ts';
 import grammarFineTune from './sft-ft-grammar.ts';
