@@ -8,9 +8,8 @@
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import type { Family, ParamValue } from '../src/suite/family.ts';
 import { generateGrammar, toJsonl } from '../src/suite/generate.ts';
-import { wideValues } from '../src/suite/wide.ts';
+import { valuesOf } from '../src/suite/wide.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -26,8 +25,6 @@ if (args.out === undefined || !Number.isInteger(perFamily) || perFamily < 1 || !
   console.error('usage: generate-grammar.ts [--per-family N>=1] [--seed INT] [--wide] --out FILE');
   process.exit(64);
 }
-const wide = (family: Family): Record<string, ParamValue[]> =>
-  Object.fromEntries(Object.keys(family.pools).map((name) => [name, wideValues(family, name)]));
-const problems = await generateGrammar({ seed, perFamily, ...(args.wide ? { values: wide } : {}) });
+const problems = await generateGrammar({ seed, perFamily, ...(args.wide ? { values: (family) => valuesOf(family) } : {}) });
 writeFileSync(args.out, toJsonl(problems));
 console.log(`${problems.length} grammar problems (${perFamily} per family${args.wide ? ', wide values' : ''}, seed ${seed}) -> ${args.out}`);

@@ -55,8 +55,8 @@ interface Slot {
   readonly id: string;
   /** Parameter values that replace the part's pools (wide values, `src/suite/wide.ts`). */
   readonly values?: Readonly<Record<string, readonly ParamValue[]>>;
-  /** Paraphrase the training template with the phrasing grammar (`grammar` problems). */
-  readonly rephrase?: boolean;
+  /** Paraphrase the template with the phrasing grammar, never into one of these (`grammar` problems). */
+  readonly avoid?: ReadonlySet<string>;
 }
 
 /** Generates all three splits. */
@@ -101,7 +101,8 @@ export interface NovelOptions {
  */
 export async function generateNovel(options: NovelOptions): Promise<Problem[]> {
   const families = (options.families ?? FAMILIES).filter((f) => Object.keys(f.pools).length > 0);
-  return generateExtra(options, 'novel', families, options.perFamily ?? 20, options.values);
+  const values = options.values;
+  return generateExtra(options, 'novel', 'novel', families, options.perFamily ?? 20, values === undefined ? undefined : (f) => ({ values: values(f) }));
 }
 
 /** What to generate for {@link generateFresh}. */
@@ -119,7 +120,7 @@ export interface FreshOptions {
  * none; families without parameters differ from training in phrasing only), ids `fresh/FAMILY/I`.
  */
 export async function generateFresh(options: FreshOptions): Promise<Problem[]> {
-  return generateExtra(options, 'fresh', options.families ?? FAMILIES, options.perFamily ?? 12);
+  return generateExtra(options, 'fresh', 'fresh', options.families ?? FAMILIES, options.perFamily ?? 12);
 }
 
 /** What to generate for {@link generateGrammar}. */
@@ -135,16 +136,10 @@ export interface GrammarOptions extends NovelOptions {
  * the warm start and for RL, none of them held out. Every family takes part.
  */
 export async function generateGrammar(options: GrammarOptions): Promise<Problem[]> {
-  const families = options.families ?? FAMILIES;
-  const slots: Slot[] = [];
-  for (let i = 0; i < (options.perFamily ?? 40); i += 1) {
-    for (const family of families) {
-      const given = Object.keys(family.pools).length === 0 ? undefined : options.values?.(family);
-      slots.push({ split: 'grammar', part: 'train', family, index: i, combination: i, id: `grammar/${family.name}/${i}`, rephrase: true, ...(given === undefined ? {} : { values: given }) });
-    }
-  }
-  const problems = await fillSlots(options, slots);
-  return slots.map((s) => problems.get(s.id)).filter((p) => p !== undefined);
+  return generateExtra(options, 'grammar', 'train', options.families ?? FAMILIES, options.perFamily ?? 40, (family) => {
+    const values = Object.keys(family.pools).length === 0 ? undefined : options.values?.(family);
+    return { avoid: heldOutPhrasings(family), ...(values === undefined ? {} : { values }) };
+  });
 }
 
 /**
@@ -168,33 +163,29 @@ export interface CrossedOptions {
 /** The problems of one crossed split, index-major like the others. */
 export async function generateCrossed(options: CrossedOptions): Promise<Problem[]> {
   const phrasing = options.split === 'crossed-phrasing';
-  const slots: Slot[] = [];
-  for (let i = 0; i < (options.perFamily ?? 2); i += 1) {
-    for (const family of FAMILIES) {
-      const values = Object.fromEntries(Object.entries(family.pools).map(([name, pool]) => [name, phrasing ? pool.train : pool.heldout]));
-      slots.push({ split: options.split, part: phrasing ? 'heldout' : 'train', family, index: i, combination: i, id: `${options.split}/${family.name}/${i}`, values });
-    }
-  }
-  const problems = await fillSlots(options, slots);
-  return slots.map((s) => problems.get(s.id)).filter((p) => p !== undefined);
+  return generateExtra(options, options.split, phrasing ? 'heldout' : 'train', FAMILIES, options.perFamily ?? 2, (family) => ({
+    values: Object.fromEntries(Object.entries(family.pools).map(([name, pool]) => [name, phrasing ? pool.train : pool.heldout])),
+  }));
 }
 
 /**
  * `perFamily` problems of `part` for each family (index-major, so any prefix covers them all), ids
- * `PART/FAMILY/I`; `values`, where given, replace a family's pools.
+ * `SPLIT/FAMILY/I`; `extra`, asked once per family, gives values that replace its pools and the
+ * phrasings a rephrased template must avoid.
  */
 async function generateExtra(
   options: { readonly seed: number; readonly python?: string },
-  part: 'novel' | 'fresh',
+  split: Slot['split'],
+  part: SplitName,
   families: readonly Family[],
   perFamily: number,
-  values?: (family: Family) => Readonly<Record<string, readonly ParamValue[]>>,
+  extra?: (family: Family) => Pick<Slot, 'values' | 'avoid'>,
 ): Promise<Problem[]> {
+  const extras = new Map(families.map((family) => [family, extra?.(family) ?? {}]));
   const slots: Slot[] = [];
   for (let i = 0; i < perFamily; i += 1) {
     for (const family of families) {
-      const given = values?.(family);
-      slots.push({ split: part, part, family, index: i, combination: i, id: `${part}/${family.name}/${i}`, ...(given === undefined ? {} : { values: given }) });
+      slots.push({ split, part, family, index: i, combination: i, id: `${split}/${family.name}/${i}`, ...extras.get(family) });
     }
   }
   const problems = await fillSlots(options, slots);
@@ -227,11 +218,11 @@ async function fillSlots(options: { readonly seed: number; readonly python?: str
 
 function draw(seed: number, slot: Slot, attempt: number): Draft {
   const rng = rngFor(seed, slot.split, slot.family.name, slot.index, attempt);
-  if (slot.rephrase !== true) return slot.family.draft(rng, slot.part, slot.combination, slot.values);
+  const avoid = slot.avoid;
+  if (avoid === undefined) return slot.family.draft(rng, slot.part, slot.combination, slot.values);
   // The phrasing has its own stream, so the test inputs are those the plain draw would make.
   const phraseRng = rngFor(seed, 'phrase', slot.family.name, slot.index, attempt);
-  const forbidden = heldOutPhrasings(slot.family);
-  return slot.family.draft(rng, slot.part, slot.combination, slot.values, (template) => paraphrase(template, phraseRng, forbidden));
+  return slot.family.draft(rng, slot.part, slot.combination, slot.values, (template) => paraphrase(template, phraseRng, avoid));
 }
 
 /** A family's held-out and fresh templates, normalised: what the grammar must never produce. */

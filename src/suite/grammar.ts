@@ -66,6 +66,15 @@ const GROUPS: readonly Group[] = [
   { alternatives: ['the numbers', 'the given numbers', 'all the numbers', 'the input numbers'] },
 ];
 
+/** Each group with the pattern that finds its occurrences (longer alternatives first), built once. */
+const PATTERNS: readonly (readonly [Group, RegExp])[] = GROUPS.map((group) => {
+  const byLength = [...group.alternatives].sort((a, b) => b.length - a.length).map(escape);
+  const before = group.before === undefined ? '' : `(?<=${group.before})`;
+  const notBefore = group.notBefore === undefined ? '' : `(?!${escape(group.notBefore)})`;
+  const after = group.after === undefined ? '' : `(?=${group.after})`;
+  return [group, new RegExp(`${before}\\b(${byLength.join('|')})\\b${notBefore}${after}`, 'gi')];
+});
+
 /**
  * Frames around an imperative phrase; `{}` is the phrase with its first letter lowered. The bare
  * phrase comes first and is drawn most often.
@@ -111,23 +120,17 @@ export function paraphrase(template: string, rng: Rng, forbidden: ReadonlySet<st
 
 function drawOnce(template: string, rng: Rng): string {
   const kept: string[] = [];
-  // Placeholders, quoted literals and formulas (anything with a digit or operator next to a
-  // placeholder) are masked so no rule can reach into them.
+  // Placeholders and quoted literals are masked so no rule can reach into them.
   let text = template.replace(/'[^']*'|"[^"]*"|\{[A-Z]+\}/g, (m) => {
     kept.push(m);
     return `${MASK}${kept.length - 1}${MASK}`;
   });
-  for (const group of GROUPS) text = swapGroup(text, group, rng);
+  for (const [group, pattern] of PATTERNS) text = swapGroup(text, group, pattern, rng);
   text = frame(text, rng);
   return text.replace(new RegExp(`${MASK}(\\d+)${MASK}`, 'g'), (_, i: string) => kept[Number(i)] ?? '');
 }
 
-function swapGroup(text: string, group: Group, rng: Rng): string {
-  const byLength = [...group.alternatives].sort((a, b) => b.length - a.length);
-  const pattern = new RegExp(
-    `${group.before === undefined ? '' : `(?<=${group.before})`}\\b(${byLength.map(escape).join('|')})\\b${group.notBefore === undefined ? '' : `(?!${escape(group.notBefore)})`}${group.after === undefined ? '' : `(?=${group.after})`}`,
-    'gi',
-  );
+function swapGroup(text: string, group: Group, pattern: RegExp, rng: Rng): string {
   return text.replace(pattern, (match: string) => {
     if (rng() >= SWAP_RATE) return match;
     const other = pick(rng, group.alternatives.filter((a) => a !== match.toLowerCase()));

@@ -80,6 +80,11 @@ export function broadValues(family: Family, name: string): ParamValue[] {
   return [...new Set(candidates)].filter((v) => !heldout.has(v.toLowerCase()));
 }
 
+/** Every parameter of `family` with its values from `domain` ({@link wideValues} by default). */
+export function valuesOf(family: Family, domain: (family: Family, name: string) => ParamValue[] = wideValues): Record<string, ParamValue[]> {
+  return Object.fromEntries(Object.keys(family.pools).map((name) => [name, domain(family, name)]));
+}
+
 /**
  * `perFamily` problems of every family with parameters drawn from {@link wideValues}, or with
  * `broadStrings` of the string families from {@link broadValues} (ids
@@ -94,8 +99,7 @@ export async function generateWide(options: {
   readonly broadStrings?: boolean;
 }): Promise<Problem[]> {
   const problems: Problem[] = [];
-  const pick = options.broadStrings === true ? broadValues : wideValues;
-  const values = (family: Family): Record<string, ParamValue[]> => Object.fromEntries(Object.keys(family.pools).map((name) => [name, pick(family, name)]));
+  const values = (family: Family): Record<string, ParamValue[]> => valuesOf(family, options.broadStrings === true ? broadValues : wideValues);
   const families = FAMILIES.filter((f) => Object.keys(f.pools).length > 0 && (options.broadStrings !== true || STRING_FAMILIES.includes(f.name)));
   for (const family of families) {
     problems.push(...(await generateNovel({ seed: options.seed, perFamily: options.perFamily, families: [family], values, ...(options.python === undefined ? {} : { python: options.python }) })));

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../../src/runtime/load-pipeline.ts';
 import { generateCrossed, generateGrammar, toJsonl } from '../../src/suite/generate.ts';
-import { wideValues } from '../../src/suite/wide.ts';
+import { valuesOf } from '../../src/suite/wide.ts';
 
 const run = promisify(execFile);
 const script = (name: string, ...args: string[]) =>
@@ -24,10 +24,7 @@ test('generate-grammar writes what generateGrammar makes, wide values included',
     const out = join(dir, 'g.jsonl');
     const { stdout } = await script('generate-grammar.ts', '--per-family', '1', '--seed', '4', '--wide', '--out', out);
     assert.match(stdout, /^46 grammar problems \(1 per family, wide values, seed 4\) -> /);
-    const expected = await generateGrammar({
-      seed: 4, perFamily: 1,
-      values: (f) => Object.fromEntries(Object.keys(f.pools).map((name) => [name, wideValues(f, name)])),
-    });
+    const expected = await generateGrammar({ seed: 4, perFamily: 1, values: (f) => valuesOf(f) });
     assert.ok((await readFile(out, 'utf8')) === toJsonl(expected), 'the file differs from generateGrammar');
     const bad = await script('generate-grammar.ts', '--per-family', '0', '--out', join(dir, 'no.jsonl')).catch((e: { code: number; stderr: string }) => e);
     assert.ok('code' in bad && bad.code === 64, 'a per-family of 0 exits 64');
