@@ -92,9 +92,12 @@ class Attention(torch.nn.Module):
         if self.nkv != self.nh:
             k = k.repeat_interleave(self.nh // self.nkv, dim=1)
             v = v.repeat_interleave(self.nh // self.nkv, dim=1)
-        scores = (q @ k.transpose(-1, -2)) / math.sqrt(self.hd)
-        scores = scores.masked_fill(mask, float("-inf"))
-        out = torch.softmax(scores.float(), dim=-1).to(v.dtype) @ v
+        if mask is None:  # causal: PyTorch's fused kernel (flash attention on a GPU)
+            out = F.scaled_dot_product_attention(q.to(v.dtype), k.to(v.dtype), v, is_causal=True)
+        else:
+            scores = (q @ k.transpose(-1, -2)) / math.sqrt(self.hd)
+            scores = scores.masked_fill(mask, float("-inf"))
+            out = torch.softmax(scores.float(), dim=-1).to(v.dtype) @ v
         return self.o_proj(out.transpose(1, 2).reshape(b, t, self.nh * self.hd))
 
 
@@ -152,6 +155,9 @@ class PlainLlama(torch.nn.Module):
         hd = c.head_dim
         inv = 1.0 / (c.rope_theta ** (torch.arange(0, hd, 2, dtype=torch.int64).float() / hd))
         self.register_buffer("inv_freq", inv, persistent=False)
+        # True: causal attention by torch's fused scaled_dot_product_attention (same function,
+        # other rounding; much faster on a GPU); False: the explicit masked softmax.
+        self.fused_attention = False
         self.reset_parameters()
 
     def reset_parameters(self, std=0.02):
@@ -168,23 +174,23 @@ class PlainLlama(torch.nn.Module):
         angles = torch.outer(pos, self.inv_freq)
         emb = torch.cat((angles, angles), dim=-1)
         cos, sin = emb.cos().to(x.dtype), emb.sin().to(x.dtype)
-        mask = torch.triu(torch.ones(t, t, dtype=torch.bool, device=input_ids.device), diagonal=1)
+        mask = None if self.fused_attention else torch.triu(torch.ones(t, t, dtype=torch.bool, device=input_ids.device), diagonal=1)
         for layer in self.model.layers:
             x = layer(x, cos, sin, mask)
         x = self.model.norm(x)
         head = self.model.embed_tokens.weight if self.config.tie_word_embeddings else self.lm_head.weight
         return Output(F.linear(x, head))
 
-    def save_pretrained(self, out, safe_serialization=True):
+    def save_pretrained(self, out, safe_serialization=True, dtype="F32"):
         os.makedirs(out, exist_ok=True)
         with open(os.path.join(out, "config.json"), "w") as f:
             json.dump(self.config.to_hf_json(), f, indent=1)
         tensors = {n: p.detach().float().cpu() for n, p in self.named_parameters()}
-        write_safetensors(os.path.join(out, "model.safetensors"), tensors)
+        write_safetensors(os.path.join(out, "model.safetensors"), tensors, dtype)
 
 
 def read_safetensors(path):
-    """name -> float32 tensor (F32 and BF16 entries; others refused)."""
+    """name -> float32 tensor (F32, F16 and BF16 entries; others refused)."""
     with open(path, "rb") as f:
         n = struct.unpack("<Q", f.read(8))[0]
         header = json.loads(f.read(n))
@@ -197,19 +203,23 @@ def read_safetensors(path):
         raw = bytearray(body[a:b])
         if entry["dtype"] == "F32":
             t = torch.frombuffer(raw, dtype=torch.float32) if raw else torch.zeros(0)
-        elif entry["dtype"] == "BF16":
-            t = torch.frombuffer(raw, dtype=torch.bfloat16).float()
+        elif entry["dtype"] in ("BF16", "F16"):
+            t = torch.frombuffer(raw, dtype=torch.bfloat16 if entry["dtype"] == "BF16" else torch.float16).float()
         else:
-            raise ValueError(f"{path}: {name} has dtype {entry['dtype']}, only F32 and BF16 are read")
+            raise ValueError(f"{path}: {name} has dtype {entry['dtype']}, only F32, F16 and BF16 are read")
         out[name] = t.reshape(entry["shape"]).clone()
     return out
 
 
-def write_safetensors(path, tensors):
+def write_safetensors(path, tensors, dtype="F32"):
+    """A safetensors file of the tensors as F32, or F16 (half the bytes, ~3 significant digits)."""
+    if dtype not in ("F32", "F16"):
+        raise ValueError(f"dtype {dtype}: only F32 and F16 are written")
     header, chunks, at = {}, [], 0
     for name in sorted(tensors):
-        data = tensors[name].contiguous().float().numpy().tobytes()
-        header[name] = {"dtype": "F32", "shape": list(tensors[name].shape), "data_offsets": [at, at + len(data)]}
+        t = tensors[name].contiguous().float()
+        data = (t.half() if dtype == "F16" else t).numpy().tobytes()
+        header[name] = {"dtype": dtype, "shape": list(tensors[name].shape), "data_offsets": [at, at + len(data)]}
         chunks.append(data)
         at += len(data)
     raw = json.dumps(header, separators=(",", ":")).encode()

@@ -48,7 +48,10 @@ def parse_args(argv):
     p.add_argument("--clip", type=float, default=1.0)
     p.add_argument("--log-every", type=int, default=100)
     p.add_argument("--micro-tokens", type=int, default=65536, help="ids per forward pass (memory; the gradient is the same)")
-    p.add_argument("--init", help="start from this project checkpoint folder (config.json, model.safetensors) instead of random weights")
+    p.add_argument("--init", help="start from this checkpoint folder instead of random weights: the project's (config.json, model.safetensors) or a Hugging Face Llama folder this script wrote")
+    p.add_argument("--shape", help="JSON object overriding the exported model shape's fields (e.g. '{\"dModel\": 256, \"nLayers\": 6}'): the ids do not depend on it")
+    p.add_argument("--fused-attention", action="store_true", help="plain model: causal attention by torch's scaled_dot_product_attention (faster on a GPU, other rounding)")
+    p.add_argument("--save-dtype", choices=["F32", "F16"], default="F32", help="dtype of the written weights (F16: half the bytes; plain model only)")
     p.add_argument("--threads", type=int, default=0, help="CPU threads for torch (0: torch's default)")
     p.add_argument("--plain", action="store_true", help="use the plain-torch model even when transformers is installed")
     p.add_argument("--max-seconds", type=float, default=0, help="stop early after this long (recorded in train.json; 0: no limit)")
@@ -150,8 +153,21 @@ def main(argv):
     if args.threads > 0:
         torch.set_num_threads(args.threads)
     plain = args.plain or args.init is not None or LlamaForCausalLM is None
+    if args.shape:
+        try:
+            override = json.loads(args.shape)
+        except json.JSONDecodeError as e:
+            sys.exit(f"--shape: not JSON ({e})")
+        unknown = sorted(set(override) - set(index["model"]))
+        if not isinstance(override, dict) or unknown:
+            sys.exit(f"--shape: unknown model fields {unknown}; known: {sorted(index['model'])}")
+        index["model"] = {**index["model"], **override}
+    if args.save_dtype != "F32" and not (args.plain or args.init is not None or LlamaForCausalLM is None):
+        sys.exit("--save-dtype F16 needs the plain model (--plain or --init)")
     if args.init is not None:
-        model = llama_plain.load_project_checkpoint(args.init)
+        with open(os.path.join(args.init, "config.json")) as f:
+            hf_format = "hidden_size" in json.load(f)
+        model = llama_plain.load_hf_folder(args.init) if hf_format else llama_plain.load_project_checkpoint(args.init)
         c, m = model.config, index["model"]
         shape = (c.vocab_size, c.hidden_size, c.num_hidden_layers, c.num_attention_heads, c.num_key_value_heads, c.head_dim, c.intermediate_size)
         if shape != (m["vocabSize"], m["dModel"], m["nLayers"], m["nHeads"], m["nKvHeads"], m["headDim"], m["ffnDim"]):
@@ -161,6 +177,12 @@ def main(argv):
         model = llama_plain.PlainLlama(llama_plain.config_from_project(index["model"])).to(device)
     else:
         model = LlamaForCausalLM(hf_config(index["model"])).to(device)
+    if args.fused_attention and not hasattr(F, "scaled_dot_product_attention"):
+        sys.exit(f"--fused-attention needs torch >= 2.0 (this is {torch.__version__})")
+    if plain:
+        model.fused_attention = args.fused_attention
+    elif args.fused_attention:
+        sys.exit("--fused-attention needs the plain model (--plain or --init)")
     params = sum(p.numel() for p in model.parameters())
     decay = [p for n, p in model.named_parameters() if p.dim() >= 2]
     no_decay = [p for n, p in model.named_parameters() if p.dim() < 2]
@@ -213,7 +235,10 @@ def main(argv):
         s, c = loss_sum(model, seqs, list(range(min(64, len(seqs)))), device, False, args.micro_tokens)
         check = float(s) / max(1, c)
     os.makedirs(args.out, exist_ok=True)
-    model.float().save_pretrained(args.out, safe_serialization=True)
+    if plain:
+        model.float().save_pretrained(args.out, safe_serialization=True, dtype=args.save_dtype)
+    else:
+        model.float().save_pretrained(args.out, safe_serialization=True)
     info = {
         "trainer": "pipelines/gpu/sft_torch.py",
         "args": vars(args),

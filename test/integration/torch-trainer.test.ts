@@ -91,8 +91,92 @@ test('sft_torch.py --init: a project checkpoint comes back bit for bit at lr 0, 
     const hfConfig = JSON.parse(await readFile(join(dir, 'hf1', 'config.json'), 'utf8')) as Record<string, unknown>;
     assert.equal(hfConfig['intermediate_size'], 24);
     assert.equal(hfConfig['tie_word_embeddings'], false);
+
+    // A second stage starts from the first's Hugging Face folder; F16 weights come back within
+    // half-precision rounding (relative 2^-11).
+    execFileSync(PYTHON, [TRAINER, '--data', join(dir, 'seq'), '--init', join(dir, 'hf0'), '--out', join(dir, 'hf16'), '--lr', '0',
+      '--epochs', '1', '--batch-tokens', '80', '--warmup', '1', '--threads', '1', '--save-dtype', 'F16'], { stdio: 'pipe' });
+    const stage2 = JSON.parse(readFileSync(join(dir, 'hf16', 'train.json'), 'utf8')) as { init: string };
+    assert.equal(stage2.init, join(dir, 'hf0'));
+    await importHfWarmStart({ pipeline, root: ROOT, from: join(dir, 'hf16'), out: join(dir, 'ckpt16'), backend: 'wasm', log: () => undefined });
+    const half = await loadCheckpoint(join(dir, 'ckpt16'));
+    let changed = 0;
+    for (const [name, tensor] of weights) {
+      const got = half.weights.get(name)!.data;
+      tensor.data.forEach((w, i) => {
+        assert.ok(Math.abs(got[i]! - w) <= Math.abs(w) * 2 ** -11 + 1e-7, `${name}[${i}]: ${w} → ${got[i]}`);
+        if (got[i] !== w) changed++;
+      });
+    }
+    assert.ok(changed > 0, 'F16 rounding changed no weight: the file was not written as F16');
   } finally {
     model.dispose();
     await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('sft_torch.py --shape sets the model\'s size from the same ids; unknown fields and bad JSON are refused', { skip, timeout: 120_000 }, async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'rlef-torch-shape-'));
+  try {
+    const config = {
+      vocabSize: 264, dModel: 16, nLayers: 1, nHeads: 2, nKvHeads: 2, headDim: 8, ffnDim: 32,
+      ropeTheta: 10000, rmsNormEps: 1e-5, tieEmbeddings: true, maxContext: 64,
+    };
+    const seqs = Array.from({ length: 8 }, (_, i) => ({
+      problemId: `p${i}`, kind: 'solve' as const, ids: Int32Array.from({ length: 12 }, (_, j) => 20 + i + j),
+      trainMask: Uint8Array.from({ length: 12 }, () => 1), trainedTokens: 12,
+    }));
+    await exportSequences(join(dir, 'seq'), seqs, { model: config });
+    const run = (...extra: string[]): ReturnType<typeof spawnSync> => spawnSync(PYTHON, [TRAINER, '--data', join(dir, 'seq'), '--out', join(dir, 'hf'),
+      '--epochs', '1', '--batch-tokens', '48', '--warmup', '1', '--threads', '1', ...extra], { encoding: 'utf8' });
+    const ok = run('--plain', '--shape', '{"dModel": 32, "nLayers": 2, "nHeads": 4, "nKvHeads": 2}');
+    assert.equal(ok.status, 0, String(ok.stderr));
+    const hf = JSON.parse(await readFile(join(dir, 'hf', 'config.json'), 'utf8')) as Record<string, unknown>;
+    assert.deepEqual([hf['hidden_size'], hf['num_hidden_layers'], hf['num_attention_heads'], hf['num_key_value_heads'], hf['intermediate_size']], [32, 2, 4, 2, 32]);
+    const info = JSON.parse(await readFile(join(dir, 'hf', 'train.json'), 'utf8')) as { parameters: number };
+    // embedding 264x32, per layer: qkv 32x(32+16+16), o 32x32, gate/up 2x32x32, down 32x32, two norms; final norm
+    assert.equal(info.parameters, 264 * 32 + 2 * (32 * 64 + 32 * 32 + 2 * 32 * 32 + 32 * 32 + 64) + 32);
+
+    const bad = run('--plain', '--shape', '{"width": 32}');
+    assert.equal(bad.status, 1);
+    assert.match(String(bad.stderr), /--shape: unknown model fields \['width'\]/);
+    const notJson = run('--plain', '--shape', '{dModel: 32}');
+    assert.match(String(notJson.stderr), /--shape: not JSON/);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('llama_plain.py: fused causal attention gives the explicit masked softmax\'s logits (or is refused clearly on torch < 2)', { skip }, async () => {
+  const script = `
+import json, sys, torch
+import torch.nn.functional as F
+sys.path.insert(0, ${JSON.stringify(join(ROOT, 'pipelines', 'gpu'))})
+from llama_plain import load_hf_folder
+if not hasattr(F, "scaled_dot_product_attention"):
+    print(json.dumps({"sdpa": False}))
+    sys.exit(0)
+m = load_hf_folder(${JSON.stringify(join(ROOT, 'test', 'fixtures', 'llama', 'llama-gqa-untied'))}).eval()
+x = torch.randint(0, m.config.vocab_size, (3, 17), generator=torch.Generator().manual_seed(1))
+with torch.no_grad():
+    a = m(input_ids=x).logits
+    m.fused_attention = True
+    b = m(input_ids=x).logits
+print(json.dumps({"sdpa": True, "diff": (a - b).abs().max().item()}))
+`;
+  const result = JSON.parse(execFileSync(PYTHON, ['-c', script], { encoding: 'utf8' })) as { sdpa: boolean; diff?: number };
+  if (result.sdpa) {
+    assert.ok(result.diff! < 1e-4, `max |Δlogit| ${result.diff}`);
+  } else {
+    const dir = await mkdtemp(join(tmpdir(), 'rlef-torch-fused-'));
+    try {
+      const config = { vocabSize: 264, dModel: 16, nLayers: 1, nHeads: 2, nKvHeads: 2, headDim: 8, ffnDim: 32, ropeTheta: 10000, rmsNormEps: 1e-5, tieEmbeddings: true, maxContext: 64 };
+      await exportSequences(join(dir, 'seq'), [{ problemId: 'p', kind: 'solve', ids: Int32Array.from([1, 2, 3]), trainMask: Uint8Array.from([1, 1, 1]), trainedTokens: 3 }], { model: config });
+      const refused = spawnSync(PYTHON, [TRAINER, '--data', join(dir, 'seq'), '--out', join(dir, 'hf'), '--plain', '--fused-attention'], { encoding: 'utf8' });
+      assert.equal(refused.status, 1);
+      assert.match(String(refused.stderr), /--fused-attention needs torch >= 2\.0/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   }
 });

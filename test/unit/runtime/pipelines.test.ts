@@ -28,3 +28,19 @@ test('the shipped RL pipelines load and pass the pre-run checks', async () => {
   }
   assert.deepEqual(checked.sort(), ['rlef-bigbatch', 'rlef-explore', 'rlef-explore-kl', 'rlef-fresh', 'rlef-gentle', 'rlef-grammar', 'rlef-group', 'rlef-lr2e5', 'rlef-lr5e5', 'rlef-novel', 'rlef-novel-thinned', 'rlef-novel-whole', 'rlef-ppo', 'single-turn-ppo']);
 });
+
+test('the scale study\'s shapes: pipelines/gpu/scale.sh trains what sft-scale-gpu.ts imports, of the sizes the README names', async () => {
+  const { SCALE_MODELS } = await import('../../../pipelines/sft-scale-gpu.ts');
+  const { weightShapes } = await import('../../../src/policy/model.ts');
+  const { validateConfig } = await import('../../../src/policy/config.ts');
+  const script = await readFile(join(REPO_ROOT, 'pipelines', 'gpu', 'scale.sh'), 'utf8');
+  const params = (size: keyof typeof SCALE_MODELS): number =>
+    [...weightShapes(validateConfig(SCALE_MODELS[size])).values()].reduce((sum, shape) => sum + shape.reduce((a, b) => a * b, 1), 0);
+  assert.deepEqual({ s: params('s'), m: params('m'), l: params('l') }, { s: 1_083_520, m: 6_362_368, l: 18_982_272 });
+  for (const size of ['s', 'm', 'l'] as const) {
+    const line = new RegExp(`^\\s*${size}\\) echo '([^']*)' ;;`, 'm').exec(script);
+    assert.ok(line, `scale.sh has no shape for ${size}`);
+    const override = JSON.parse(line[1]!) as Record<string, number>;
+    assert.deepEqual({ ...SCALE_MODELS.s, ...override }, SCALE_MODELS[size], size);
+  }
+});

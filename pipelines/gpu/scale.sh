@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# The shipped warm start's two-stage recipe (data/warmstart-gpu's base training, then
+# data/warmstart's wide-value fine-tune) at three model sizes side by side on one GPU, from the
+# same exported ids. Usage (on the GPU machine; commands before it: pipelines/sft-scale-gpu.ts):
+#
+#   bash pipelines/gpu/scale.sh SEQ OUT [SIZES]
+#
+# SEQ holds seq-base/ and seq-wide/ (the two exports) or seq.tar.xz with them; OUT gets one
+# Hugging Face folder per size (OUT/s, OUT/m, OUT/l: config.json, F16 model.safetensors,
+# train.json) and OUT/logs. SIZES defaults to "s m l"; shapes as SCALE_MODELS in
+# pipelines/sft-scale-gpu.ts. Each stage stops by its time limit (STAGE1_S, STAGE2_S seconds) if
+# it has not finished; train.json records whether it did.
+set -euo pipefail
+seq=$1 out=$2 sizes=${3:-s m l}
+here=$(cd "$(dirname "$0")" && pwd)
+work=$(mktemp -d)
+if [ -f "$seq/seq.tar.xz" ]; then tar -xJf "$seq/seq.tar.xz" -C "$work"; seq=$work; fi
+for d in seq-base seq-wide; do [ -f "$seq/$d/index.json" ] || { echo "scale.sh: $seq/$d/index.json missing" >&2; exit 64; }; done
+mkdir -p "$out/logs"
+shape() {
+  case $1 in
+    s) echo '{}' ;;
+    m) echo '{"dModel":256,"nLayers":6,"nHeads":8,"nKvHeads":8,"ffnDim":1024}' ;;
+    l) echo '{"dModel":384,"nLayers":8,"nHeads":12,"nKvHeads":12,"ffnDim":1536}' ;;
+    *) echo "scale.sh: unknown size $1" >&2; exit 64 ;;
+  esac
+}
+common=(--seed 1 --plain ${FUSED---fused-attention} --batch-tokens "${BATCH_TOKENS:-65536}" --log-every 50)
+for k in $sizes; do
+  sh=$(shape "$k")
+  (
+    python3 "$here/sft_torch.py" --data "$seq/seq-base" --out "$work/$k-base" --shape "$sh" "${common[@]}" \
+      --epochs "${EPOCHS1:-2}" --lr "${LR1:-2e-3}" --warmup 100 --max-seconds "${STAGE1_S:-150}" &&
+    cp "$work/$k-base/train.json" "$out/logs/$k-base.json" &&
+    python3 "$here/sft_torch.py" --data "$seq/seq-wide" --init "$work/$k-base" --out "$out/$k" --shape "$sh" "${common[@]}" \
+      --epochs "${EPOCHS2:-3}" --lr "${LR2:-1e-3}" --warmup 50 --max-seconds "${STAGE2_S:-240}" --save-dtype F16
+  ) > "$out/logs/$k.log" 2>&1 &
+done
+status=0
+for job in $(jobs -p); do wait "$job" || status=1; done
+for k in $sizes; do tail -n 3 "$out/logs/$k.log"; done
+exit $status
