@@ -133,33 +133,58 @@ export function attentionNaive(x: tf.Tensor3D, bias: tf.Tensor4D, layout: HeadLa
 }
 
 /**
- * Decode-time attention against cached keys and values: `q` [batch · nHeads, Tq, hd] (scaled), `kT`
- * [batch · nHeads, hd, Tk] and `v` [batch · nHeads, Tk, hd] (key/value heads already repeated for
- * grouped queries), `bias` broadcastable to [batch, nHeads, Tq, Tk]. No gradient.
+ * Decode-time attention against cached keys and values: `q` [batch · nHeads, Tq, hd] (scaled), the
+ * cache's blocks along the keys, `kT[j]` [batch · nHeads, hd, Tj] and `v[j]` [batch · nHeads, Tj, hd]
+ * (key/value heads already repeated for grouped queries), `bias` broadcastable to
+ * [batch, nHeads, Tq, ΣTj]. The scores of all blocks share one softmax. No gradient.
  */
 export function attentionCached(
   q: tf.Tensor3D,
-  kT: tf.Tensor3D,
-  v: tf.Tensor3D,
+  kT: readonly tf.Tensor3D[],
+  v: readonly tf.Tensor3D[],
   bias: tf.Tensor4D,
   layout: HeadLayout,
 ): tf.Tensor3D {
   const { batch, nHeads } = layout;
   const [pairs, tq] = q.shape;
-  const tk = v.shape[1];
+  const widths = v.map((block) => block.shape[1]);
+  const tk = widths.reduce((a, w) => a + w, 0);
+  const joined = (parts: tf.Tensor3D[]): tf.Tensor3D => (parts.length === 1 ? parts[0]! : tf.concat(parts, 2));
+  const byBlock = (p: tf.Tensor3D, product: (pj: tf.Tensor3D, j: number) => tf.Tensor3D): tf.Tensor3D => {
+    if (widths.length === 1) return product(p, 0);
+    let offset = 0;
+    const parts = widths.map((w, j) => {
+      const part = product(tf.slice(p, [0, 0, offset], [-1, -1, w]), j);
+      offset += w;
+      return part;
+    });
+    return tf.addN(parts);
+  };
   if (tq < cachedAttention.pairwiseFrom) {
-    const s = tf.reshape(tf.matMul(q, kT), [batch, nHeads, tq, tk]);
-    const p = tf.reshape(tf.softmax(tf.add(s, bias)), [pairs, tq, tk]);
-    return tf.matMul(p, v);
+    const s = tf.reshape(joined(kT.map((k) => tf.matMul(q, k))), [batch, nHeads, tq, tk]);
+    const p = tf.reshape<tf.Rank.R3>(tf.softmax(tf.add(s, bias)), [pairs, tq, tk]);
+    return byBlock(p, (pj, j) => tf.matMul(pj, at(v, j)));
   }
   // Reading a prompt slice: 2-D products per (sequence, head) pair, as in the training path
   // (16 prompts of 700 tokens: 4.2 s instead of 10.3 s on wasm, session 10).
   const qs = tf.unstack(q) as tf.Tensor2D[];
-  const ks = tf.unstack(kT) as tf.Tensor2D[];
-  const vs = tf.unstack(v) as tf.Tensor2D[];
-  const s = tf.reshape(tf.stack(qs.map((qi, i) => tf.matMul(qi, at(ks, i)))), [batch, nHeads, tq, tk]);
+  const ks = kT.map((k) => tf.unstack(k) as tf.Tensor2D[]);
+  const vs = v.map((block) => tf.unstack(block) as tf.Tensor2D[]);
+  const rowScores = qs.map((qi, i) => {
+    const parts = ks.map((k) => tf.matMul(qi, at(k, i)));
+    return parts.length === 1 ? parts[0]! : tf.concat(parts, 1);
+  });
+  const s = tf.reshape(tf.stack(rowScores), [batch, nHeads, tq, tk]);
   const p = tf.unstack(tf.reshape(tf.softmax(tf.add(s, bias)), [pairs, tq, tk])) as tf.Tensor2D[];
-  return tf.stack(p.map((pi, i) => tf.matMul(pi, at(vs, i)))) as tf.Tensor3D;
+  return tf.stack(p.map((pi, i) => {
+    let from = 0;
+    const parts = widths.map((w, j) => {
+      const part = tf.matMul(widths.length === 1 ? pi : tf.slice(pi, [0, from], [-1, w]), at(at(vs, j), i));
+      from += w;
+      return part;
+    });
+    return parts.length === 1 ? parts[0]! : tf.addN(parts);
+  })) as tf.Tensor3D;
 }
 
 /**

@@ -1,21 +1,36 @@
 /**
  * Keys (transposed, [batch · kvHeads, hd, T]) and values ([batch · kvHeads, T, hd]) of every layer
- * for the tokens decoded so far. Its tensors are kept outside tf.tidy scopes; `append` replaces
- * and disposes the previous ones, `dispose` frees the rest.
+ * for the tokens decoded so far, held in blocks along T. Its tensors are kept outside tf.tidy
+ * scopes; `dispose` frees them.
+ *
+ * Why blocks: appending a token by concatenating onto one tensor per layer copies the whole cache
+ * at every step. Here a step re-copies at most one block of `kvBlock.positions` positions; a
+ * prompt slice read at once becomes a block of its own. Measured on wasm (session 14; 16 rows,
+ * 500-token prompts, 128 new tokens, d_model 256, 6 layers): 15.2 s per generation against
+ * 17–20 s with one block, at 921 against 834 MiB of wasm heap.
  */
 import * as tf from '@tensorflow/tfjs';
 
+/** Positions a decode step's block grows to before a new block starts (mutable for tests). */
+export const kvBlock = { positions: 64 };
+
+/** One layer's cached keys and values, block by block along the positions. */
+export interface KvBlocks {
+  readonly keysT: readonly tf.Tensor3D[];
+  readonly values: readonly tf.Tensor3D[];
+}
+
 export class KvCache {
-  private readonly keysT: (tf.Tensor3D | undefined)[];
-  private readonly values: (tf.Tensor3D | undefined)[];
+  private readonly keysT: tf.Tensor3D[][];
+  private readonly values: tf.Tensor3D[][];
   private tokens = 0;
 
   constructor(
     readonly batch: number,
     layers: number,
   ) {
-    this.keysT = new Array<tf.Tensor3D | undefined>(layers).fill(undefined);
-    this.values = new Array<tf.Tensor3D | undefined>(layers).fill(undefined);
+    this.keysT = Array.from({ length: layers }, () => []);
+    this.values = Array.from({ length: layers }, () => []);
   }
 
   /** Positions held per row (including padding). */
@@ -23,17 +38,24 @@ export class KvCache {
     return this.tokens;
   }
 
-  /** Appends one layer's new keys and values and returns the full ones (valid within the current scope). */
-  append(layer: number, kT: tf.Tensor3D, v: tf.Tensor3D): [tf.Tensor3D, tf.Tensor3D] {
-    const oldK = this.keysT[layer];
-    const oldV = this.values[layer];
-    const k2 = tf.keep(oldK === undefined ? tf.clone(kT) : tf.concat([oldK, kT], 2));
-    const v2 = tf.keep(oldV === undefined ? tf.clone(v) : tf.concat([oldV, v], 1));
-    oldK?.dispose();
-    oldV?.dispose();
-    this.keysT[layer] = k2;
-    this.values[layer] = v2;
-    return [k2, v2];
+  /** Appends one layer's new keys and values and returns all of them (valid within the current scope). */
+  append(layer: number, kT: tf.Tensor3D, v: tf.Tensor3D): KvBlocks {
+    const keys = this.keysT[layer]!;
+    const values = this.values[layer]!;
+    const last = values.length - 1;
+    const held = last < 0 ? Infinity : values[last]!.shape[1];
+    if (held + v.shape[1] <= kvBlock.positions) {
+      const k2 = tf.keep(tf.concat([keys[last]!, kT], 2));
+      const v2 = tf.keep(tf.concat([values[last]!, v], 1));
+      keys[last]!.dispose();
+      values[last]!.dispose();
+      keys[last] = k2;
+      values[last] = v2;
+    } else {
+      keys.push(tf.keep(tf.clone(kT)));
+      values.push(tf.keep(tf.clone(v)));
+    }
+    return { keysT: keys, values };
   }
 
   /** Marks `count` more positions as held, once every layer has appended them. */
@@ -41,9 +63,13 @@ export class KvCache {
     this.tokens += count;
   }
 
+  /** Blocks per layer (for tests). */
+  blocks(layer: number): number {
+    return this.values[layer]?.length ?? 0;
+  }
+
   dispose(): void {
-    for (const t of [...this.keysT, ...this.values]) t?.dispose();
-    this.keysT.fill(undefined);
-    this.values.fill(undefined);
+    for (const t of [...this.keysT.flat(), ...this.values.flat()]) t.dispose();
+    for (const list of [...this.keysT, ...this.values]) list.length = 0;
   }
 }

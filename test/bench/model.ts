@@ -5,13 +5,14 @@
  * All rates are measured side by side, interleaved, so a busy machine skews both alike.
  */
 import * as tf from '@tensorflow/tfjs';
-import { selectBackend } from '../../src/policy/backend.ts';
+import { selectBackend, wasmHeapBytes } from '../../src/policy/backend.ts';
 import { REFERENCE_CONFIG, type ModelConfig } from '../../src/policy/config.ts';
 import { LlamaModel, type ModelImpl } from '../../src/policy/model.ts';
 import { AdamW } from '../../src/policy/optimizer.ts';
 import { scoringBatch, tokenLogProbs } from '../../src/policy/score.ts';
 import { generate } from '../../src/policy/generate.ts';
 import { cachedAttention } from '../../src/policy/attention.ts';
+import { kvBlock } from '../../src/policy/kv-cache.ts';
 import { DEMO_MODEL_CONFIG } from '../../src/policy/demo-config.ts';
 
 /** Options: `json` prints one JSON line instead of text; `quick` skips the naive training baseline. */
@@ -166,6 +167,37 @@ async function prefillSeconds(): Promise<{ pairwise: number; batched: number }> 
   }
 }
 
+/** The session-14 mid-size policy (pipelines/sft-scale-gpu.ts, size m): d_model 256, 6 layers. */
+const MID_CONFIG = { ...DEMO_MODEL_CONFIG, dModel: 256, nLayers: 6, nHeads: 8, nKvHeads: 8, ffnDim: 1024 };
+
+/**
+ * Decoding 16 rows (500-token prompts, 128 new tokens) of the mid-size policy with the KV cache
+ * held in blocks of 64 positions (the default) and in one block grown by a copy per token (the
+ * baseline), blocks first: seconds each, and the wasm heap after each (it never shrinks, so the
+ * second number includes the first run's growth).
+ */
+async function blockedCacheSeconds(): Promise<{ blocked: number; single: number; heapBlocked?: number; heapSingle?: number }> {
+  const model = new LlamaModel(MID_CONFIG, { seed: 5 });
+  const prompts = Array.from({ length: PREFILL_BATCH }, (_, r) => Array.from({ length: PREFILL_PROMPT }, (_, i) => (r * 5 + i * 13) % 256));
+  const saved = kvBlock.positions;
+  const run = async (positions: number): Promise<number> => {
+    kvBlock.positions = positions;
+    const t0 = performance.now();
+    await generate(model, prompts, { maxNewTokens: GEN_NEW, temperature: 1, seed: 'blocks', stopTokens: [] });
+    return (performance.now() - t0) / 1000;
+  };
+  try {
+    const blocked = await run(saved);
+    const heapBlocked = wasmHeapBytes();
+    const single = await run(Number.POSITIVE_INFINITY);
+    const heapSingle = wasmHeapBytes();
+    return { blocked, single, ...(heapBlocked === undefined ? {} : { heapBlocked }), ...(heapSingle === undefined ? {} : { heapSingle }) };
+  } finally {
+    kvBlock.positions = saved;
+    model.dispose();
+  }
+}
+
 /** Runs the benchmark and returns its metrics (and prints them). */
 export async function benchModel(opts: BenchModelOptions): Promise<Record<string, number | string>> {
   const choice = await selectBackend('auto', { log: () => undefined });
@@ -238,6 +270,12 @@ export async function benchModel(opts: BenchModelOptions): Promise<Record<string
   metrics['prefill_s_pairwise'] = prefill.pairwise;
   metrics['prefill_s_batched'] = prefill.batched;
   metrics['prefill_speedup'] = prefill.batched / prefill.pairwise;
+  const blocks = await blockedCacheSeconds();
+  metrics['mid_decode_s_blocked'] = blocks.blocked;
+  metrics['mid_decode_s_one_block'] = blocks.single;
+  metrics['mid_decode_speedup'] = blocks.single / blocks.blocked;
+  if (blocks.heapBlocked !== undefined) metrics['wasm_heap_mib_after_blocked'] = blocks.heapBlocked / 2 ** 20;
+  if (blocks.heapSingle !== undefined) metrics['wasm_heap_mib_after_one_block'] = blocks.heapSingle / 2 ** 20;
   tf.dispose([a, w]);
   if (opts.print === false) return metrics;
   if (opts.json) process.stdout.write(`${JSON.stringify({ name: 'model', ...metrics })}\n`);
@@ -270,6 +308,12 @@ function summaryLines(m: Record<string, number | string>): string[] {
     lines.push(
       `prompt reading, ${PREFILL_BATCH} prompts × ${PREFILL_PROMPT} tokens into the KV cache: ${f('prefill_s_pairwise', 2)} s with per-pair 2-D products, ` +
         `${f('prefill_s_batched', 2)} s with batched 3-D ones: ${f('prefill_speedup', 2)}x`,
+    );
+  }
+  if (m['mid_decode_speedup'] !== undefined) {
+    lines.push(
+      `mid-size policy (d256 L6), ${PREFILL_BATCH} rows × ${PREFILL_PROMPT}-token prompts + ${GEN_NEW} new: ${f('mid_decode_s_blocked', 2)} s with the KV cache in blocks of 64, ` +
+        `${f('mid_decode_s_one_block', 2)} s in one block copied per token: ${f('mid_decode_speedup', 2)}x; wasm heap after each ${f('wasm_heap_mib_after_blocked', 0)} / ${f('wasm_heap_mib_after_one_block', 0)} MiB`,
     );
   }
   return lines;

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { LlamaModel, cloneModel } from '../../../src/policy/model.ts';
 import { generate } from '../../../src/policy/generate.ts';
+import { kvBlock } from '../../../src/policy/kv-cache.ts';
 import { score } from '../../../src/policy/score.ts';
 import { BACKENDS, on, noLeaks } from './backends.ts';
 import { TINY_GQA } from './tiny.ts';
@@ -35,6 +36,19 @@ for (const backend of BACKENDS) {
         const sliced = await noLeaks('sliced prefill', () => generate(model, PROMPTS, { ...options, prefillChunk }));
         assert.deepEqual(sliced.map((g) => g.tokens), cached.map((g) => g.tokens), `prefill slices of ${prefillChunk}`);
         sliced.forEach((g, r) => g.logProbs.forEach((x, i) => assert.ok(Math.abs(x - (cached[r]?.logProbs[i] ?? NaN)) < 1e-4, `slices of ${prefillChunk}, row ${r} token ${i}`)));
+      }
+      // A cache held in blocks of 1, 2 or 5 positions (one of them grown token by token, prompt
+      // slices longer than a block as blocks of their own) attends exactly as one block does.
+      const saved = kvBlock.positions;
+      try {
+        for (const [positions, prefillChunk] of [[1, 256], [2, 3], [5, 1], [5, 2]] as const) {
+          kvBlock.positions = positions;
+          const blocked = await noLeaks('blocked cache', () => generate(model, PROMPTS, { ...options, prefillChunk }));
+          assert.deepEqual(blocked.map((g) => g.tokens), full.map((g) => g.tokens), `blocks of ${positions}, prefill slices of ${prefillChunk}`);
+          blocked.forEach((g, r) => g.logProbs.forEach((x, i) => assert.ok(Math.abs(x - (full[r]?.logProbs[i] ?? NaN)) < 1e-4, `blocks of ${positions}, row ${r} token ${i}`)));
+        }
+      } finally {
+        kvBlock.positions = saved;
       }
       // Left padding must not change a row: each prompt alone gives the same tokens.
       for (let r = 0; r < PROMPTS.length; r++) {
