@@ -5,9 +5,9 @@
  *
  * Why blocks: appending a token by concatenating onto one tensor per layer copies the whole cache
  * at every step. Here a step re-copies at most one block of `kvBlock.positions` positions; a
- * prompt slice read at once becomes a block of its own. Measured on wasm (session 14; 16 rows,
- * 500-token prompts, 128 new tokens, d_model 256, 6 layers): 15.2 s per generation against
- * 17–20 s with one block, at 921 against 834 MiB of wasm heap.
+ * prompt slice read at once becomes a block of its own. `npm run bench -- model` (session 14,
+ * wasm; 16 rows, 500-token prompts, 128 new tokens, d_model 256, 6 layers): 12.85 s against
+ * 13.89 s with one block (1.08x).
  */
 import * as tf from '@tensorflow/tfjs';
 
@@ -43,8 +43,7 @@ export class KvCache {
     const keys = this.keysT[layer]!;
     const values = this.values[layer]!;
     const last = values.length - 1;
-    const held = last < 0 ? Infinity : values[last]!.shape[1];
-    if (held + v.shape[1] <= kvBlock.positions) {
+    if (last >= 0 && values[last]!.shape[1] + v.shape[1] <= kvBlock.positions) {
       const k2 = tf.keep(tf.concat([keys[last]!, kT], 2));
       const v2 = tf.keep(tf.concat([values[last]!, v], 1));
       keys[last]!.dispose();

@@ -5,7 +5,7 @@
  * All rates are measured side by side, interleaved, so a busy machine skews both alike.
  */
 import * as tf from '@tensorflow/tfjs';
-import { selectBackend, wasmHeapBytes } from '../../src/policy/backend.ts';
+import { selectBackend } from '../../src/policy/backend.ts';
 import { REFERENCE_CONFIG, type ModelConfig } from '../../src/policy/config.ts';
 import { LlamaModel, type ModelImpl } from '../../src/policy/model.ts';
 import { AdamW } from '../../src/policy/optimizer.ts';
@@ -173,10 +173,9 @@ const MID_CONFIG = { ...DEMO_MODEL_CONFIG, dModel: 256, nLayers: 6, nHeads: 8, n
 /**
  * Decoding 16 rows (500-token prompts, 128 new tokens) of the mid-size policy with the KV cache
  * held in blocks of 64 positions (the default) and in one block grown by a copy per token (the
- * baseline), blocks first: seconds each, and the wasm heap after each (it never shrinks, so the
- * second number includes the first run's growth).
+ * baseline), alternated blocked, one block, blocked; seconds of wall clock each.
  */
-async function blockedCacheSeconds(): Promise<{ blocked: number; single: number; heapBlocked?: number; heapSingle?: number }> {
+async function blockedCacheSeconds(): Promise<{ blocked: number; single: number }> {
   const model = new LlamaModel(MID_CONFIG, { seed: 5 });
   const prompts = Array.from({ length: PREFILL_BATCH }, (_, r) => Array.from({ length: PREFILL_PROMPT }, (_, i) => (r * 5 + i * 13) % 256));
   const saved = kvBlock.positions;
@@ -187,11 +186,10 @@ async function blockedCacheSeconds(): Promise<{ blocked: number; single: number;
     return (performance.now() - t0) / 1000;
   };
   try {
-    const blocked = await run(saved);
-    const heapBlocked = wasmHeapBytes();
+    const a = await run(saved);
     const single = await run(Number.POSITIVE_INFINITY);
-    const heapSingle = wasmHeapBytes();
-    return { blocked, single, ...(heapBlocked === undefined ? {} : { heapBlocked }), ...(heapSingle === undefined ? {} : { heapSingle }) };
+    const b = await run(saved);
+    return { blocked: (a + b) / 2, single };
   } finally {
     kvBlock.positions = saved;
     model.dispose();
@@ -274,8 +272,6 @@ export async function benchModel(opts: BenchModelOptions): Promise<Record<string
   metrics['mid_decode_s_blocked'] = blocks.blocked;
   metrics['mid_decode_s_one_block'] = blocks.single;
   metrics['mid_decode_speedup'] = blocks.single / blocks.blocked;
-  if (blocks.heapBlocked !== undefined) metrics['wasm_heap_mib_after_blocked'] = blocks.heapBlocked / 2 ** 20;
-  if (blocks.heapSingle !== undefined) metrics['wasm_heap_mib_after_one_block'] = blocks.heapSingle / 2 ** 20;
   tf.dispose([a, w]);
   if (opts.print === false) return metrics;
   if (opts.json) process.stdout.write(`${JSON.stringify({ name: 'model', ...metrics })}\n`);
@@ -313,7 +309,7 @@ function summaryLines(m: Record<string, number | string>): string[] {
   if (m['mid_decode_speedup'] !== undefined) {
     lines.push(
       `mid-size policy (d256 L6), ${PREFILL_BATCH} rows × ${PREFILL_PROMPT}-token prompts + ${GEN_NEW} new: ${f('mid_decode_s_blocked', 2)} s with the KV cache in blocks of 64, ` +
-        `${f('mid_decode_s_one_block', 2)} s in one block copied per token: ${f('mid_decode_speedup', 2)}x; wasm heap after each ${f('wasm_heap_mib_after_blocked', 0)} / ${f('wasm_heap_mib_after_one_block', 0)} MiB`,
+        `${f('mid_decode_s_one_block', 2)} s in one block copied per token: ${f('mid_decode_speedup', 2)}x`,
     );
   }
   return lines;
