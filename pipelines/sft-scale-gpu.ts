@@ -3,8 +3,8 @@
  * ones? The shipped warm start's two-stage recipe (pipelines/sft-warmstart-gpu.ts, then
  * pipelines/sft-wide-gpu.ts) for models of three sizes, trained side by side on one GPU from the
  * same exported ids (the byte tokenizer's ids do not depend on the model's shape;
- * `sft_torch.py --shape` sets it). This file is the import side: `SCALE_MODELS` names the shapes,
- * and the default export imports the middle one (RLEF_SCALE=s|m|l picks another).
+ * `sft_torch.py --shape` sets it). This file is the import side (the shapes are `SCALE_MODELS` in
+ * src/policy/demo-config.ts), and the default export imports the middle one (RLEF_SCALE=s|m|l picks another).
  *
  *   node bin/rlef sft --pipeline pipelines/sft-warmstart-gpu.ts --export-sequences .tmp/s14/seq-base
  *   node bin/rlef sft --pipeline pipelines/sft-wide-gpu.ts --export-sequences .tmp/s14/seq-wide
@@ -14,16 +14,8 @@
  * Numbers and what they mean: README, "Session 14".
  */
 import { defineSftPipeline } from '../src/runtime/sft-config.ts';
-import { DEMO_MODEL_CONFIG } from '../src/policy/demo-config.ts';
-import type { ModelConfig } from '../src/policy/config.ts';
+import { SCALE_MODELS } from '../src/policy/demo-config.ts';
 import wide from './sft-wide-gpu.ts';
-
-/** s: the demo model (1.08 M parameters); m: 6.36 M; l: 18.98 M. Heads of 32 dimensions, MLP 4x wide. */
-export const SCALE_MODELS: Readonly<Record<'s' | 'm' | 'l', ModelConfig>> = {
-  s: DEMO_MODEL_CONFIG,
-  m: { ...DEMO_MODEL_CONFIG, dModel: 256, nLayers: 6, nHeads: 8, nKvHeads: 8, ffnDim: 1024 },
-  l: { ...DEMO_MODEL_CONFIG, dModel: 384, nLayers: 8, nHeads: 12, nKvHeads: 12, ffnDim: 1536 },
-};
 
 const size = (process.env['RLEF_SCALE'] ?? 'm') as keyof typeof SCALE_MODELS;
 if (!(size in SCALE_MODELS)) throw new Error(`RLEF_SCALE=${size}: expected one of ${Object.keys(SCALE_MODELS).join(', ')}`);

@@ -8,8 +8,10 @@
 # SEQ holds seq-base/ and seq-wide/ (the two exports) or seq.tar.xz with them; OUT gets one
 # Hugging Face folder per size (OUT/s, OUT/m, OUT/l: config.json, F16 model.safetensors,
 # train.json) and OUT/logs. SIZES defaults to "s m l"; shapes as SCALE_MODELS in
-# pipelines/sft-scale-gpu.ts. Each stage stops by its time limit (STAGE1_S, STAGE2_S seconds) if
-# it has not finished; train.json records whether it did.
+# src/policy/demo-config.ts. Each stage stops by its time limit (STAGE1_S, STAGE2_S seconds) if
+# it has not finished; train.json records whether it did. Other settings by environment:
+# EPOCHS1/EPOCHS2 (2, 3), LR1/LR2 (2e-3, 1e-3), BATCH_TOKENS (65536), FUSED (default
+# --fused-attention; FUSED= for torch < 2).
 set -euo pipefail
 seq=$1 out=$2 sizes=${3:-s m l}
 here=$(cd "$(dirname "$0")" && pwd)

@@ -7,7 +7,7 @@
  * at every step. Here a step re-copies at most one block of `kvBlock.positions` positions; a
  * prompt slice read at once becomes a block of its own. `npm run bench -- model` (session 14,
  * wasm; 16 rows, 500-token prompts, 128 new tokens, d_model 256, 6 layers): 1.02x–1.09x faster
- * than one block in four runs.
+ * than one block in five runs.
  */
 import * as tf from '@tensorflow/tfjs';
 
@@ -60,11 +60,6 @@ export class KvCache {
   /** Marks `count` more positions as held, once every layer has appended them. */
   advance(count: number): void {
     this.tokens += count;
-  }
-
-  /** Blocks per layer (for tests). */
-  blocks(layer: number): number {
-    return this.values[layer]?.length ?? 0;
   }
 
   dispose(): void {

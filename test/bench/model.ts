@@ -13,7 +13,7 @@ import { scoringBatch, tokenLogProbs } from '../../src/policy/score.ts';
 import { generate } from '../../src/policy/generate.ts';
 import { cachedAttention } from '../../src/policy/attention.ts';
 import { kvBlock } from '../../src/policy/kv-cache.ts';
-import { DEMO_MODEL_CONFIG } from '../../src/policy/demo-config.ts';
+import { DEMO_MODEL_CONFIG, SCALE_MODELS } from '../../src/policy/demo-config.ts';
 
 /** Options: `json` prints one JSON line instead of text; `quick` skips the naive training baseline. */
 export interface BenchModelOptions {
@@ -141,59 +141,61 @@ const PREFILL_BATCH = 16;
 const PREFILL_PROMPT = 500;
 
 /**
- * Reading 16 prompts of 500 tokens into the KV cache (a multi-turn RLEF prompt's size), with
- * prompt slices attended by per-pair 2-D products (the default) and by batched 3-D products (the
- * baseline), alternated pairwise, batched, pairwise; seconds of wall clock each.
+ * Seconds of wall clock to generate from `prompts` with a setting on (the default) and off (the
+ * baseline), alternated on, off, on after `warmUps` unmeasured runs on; `set` switches the
+ * setting and is left on. Disposes `model`.
  */
-async function prefillSeconds(): Promise<{ pairwise: number; batched: number }> {
-  const model = new LlamaModel(DEMO_MODEL_CONFIG, { seed: 3 });
-  const prompts = Array.from({ length: PREFILL_BATCH }, (_, r) => Array.from({ length: PREFILL_PROMPT }, (_, i) => (r * 7 + i * 11) % 256));
-  const saved = cachedAttention.pairwiseFrom;
-  const run = async (pairwiseFrom: number): Promise<number> => {
-    cachedAttention.pairwiseFrom = pairwiseFrom;
+async function alternated(
+  model: LlamaModel,
+  prompts: number[][],
+  options: Parameters<typeof generate>[2],
+  set: (on: boolean) => void,
+  warmUps: number,
+): Promise<{ on: number; off: number }> {
+  const run = async (on: boolean): Promise<number> => {
+    set(on);
     const t0 = performance.now();
-    await generate(model, prompts, { maxNewTokens: 1, temperature: 1, seed: 'prefill' });
+    await generate(model, prompts, options);
     return (performance.now() - t0) / 1000;
   };
   try {
-    await run(saved); // warm-up
-    const a = await run(saved);
-    const batched = await run(Number.POSITIVE_INFINITY);
-    const b = await run(saved);
-    return { pairwise: (a + b) / 2, batched };
+    for (let i = 0; i < warmUps; i++) await run(true);
+    const a = await run(true);
+    const off = await run(false);
+    const b = await run(true);
+    return { on: (a + b) / 2, off };
   } finally {
-    cachedAttention.pairwiseFrom = saved;
+    set(true);
     model.dispose();
   }
 }
 
-/** The session-14 mid-size policy (pipelines/sft-scale-gpu.ts, size m): d_model 256, 6 layers. */
-const MID_CONFIG = { ...DEMO_MODEL_CONFIG, dModel: 256, nLayers: 6, nHeads: 8, nKvHeads: 8, ffnDim: 1024 };
+/** Prompts of the bench's multi-turn size: 16 of 500 tokens (a multi-turn RLEF prompt's size). */
+function longPrompts(a: number, b: number): number[][] {
+  return Array.from({ length: PREFILL_BATCH }, (_, r) => Array.from({ length: PREFILL_PROMPT }, (_, i) => (r * a + i * b) % 256));
+}
 
 /**
- * Decoding 16 rows (500-token prompts, 128 new tokens) of the mid-size policy with the KV cache
- * held in blocks of 64 positions (the default) and in one block grown by a copy per token (the
- * baseline), alternated blocked, one block, blocked; seconds of wall clock each.
+ * Reading 16 prompts of 500 tokens into the KV cache, with prompt slices attended by per-pair 2-D
+ * products (the default) and by batched 3-D products (the baseline), after one warm-up.
+ */
+async function prefillSeconds(): Promise<{ pairwise: number; batched: number }> {
+  const pairwiseFrom = cachedAttention.pairwiseFrom;
+  const { on, off } = await alternated(new LlamaModel(DEMO_MODEL_CONFIG, { seed: 3 }), longPrompts(7, 11), { maxNewTokens: 1, temperature: 1, seed: 'prefill' },
+    (on) => { cachedAttention.pairwiseFrom = on ? pairwiseFrom : Number.POSITIVE_INFINITY; }, 1);
+  return { pairwise: on, batched: off };
+}
+
+/**
+ * Decoding 16 rows (500-token prompts, 128 new tokens) of the scale study's mid-size policy with the
+ * KV cache held in blocks of 64 positions (the default) and in one block grown by a copy per token
+ * (the baseline).
  */
 async function blockedCacheSeconds(): Promise<{ blocked: number; single: number }> {
-  const model = new LlamaModel(MID_CONFIG, { seed: 5 });
-  const prompts = Array.from({ length: PREFILL_BATCH }, (_, r) => Array.from({ length: PREFILL_PROMPT }, (_, i) => (r * 5 + i * 13) % 256));
-  const saved = kvBlock.positions;
-  const run = async (positions: number): Promise<number> => {
-    kvBlock.positions = positions;
-    const t0 = performance.now();
-    await generate(model, prompts, { maxNewTokens: GEN_NEW, temperature: 1, seed: 'blocks', stopTokens: [] });
-    return (performance.now() - t0) / 1000;
-  };
-  try {
-    const a = await run(saved);
-    const single = await run(Number.POSITIVE_INFINITY);
-    const b = await run(saved);
-    return { blocked: (a + b) / 2, single };
-  } finally {
-    kvBlock.positions = saved;
-    model.dispose();
-  }
+  const positions = kvBlock.positions;
+  const { on, off } = await alternated(new LlamaModel(SCALE_MODELS.m, { seed: 5 }), longPrompts(5, 13), { maxNewTokens: GEN_NEW, temperature: 1, seed: 'blocks', stopTokens: [] },
+    (on) => { kvBlock.positions = on ? positions : Number.POSITIVE_INFINITY; }, 0);
+  return { blocked: on, single: off };
 }
 
 /** Runs the benchmark and returns its metrics (and prints them). */

@@ -30,7 +30,9 @@ test('the shipped RL pipelines load and pass the pre-run checks', async () => {
 });
 
 test('the scale study\'s shapes: pipelines/gpu/scale.sh trains what sft-scale-gpu.ts imports, of the sizes the README names', async () => {
-  const { SCALE_MODELS } = await import('../../../pipelines/sft-scale-gpu.ts');
+  const { SCALE_MODELS } = await import('../../../src/policy/demo-config.ts');
+  const pipeline = (await import('../../../pipelines/sft-scale-gpu.ts')).default;
+  if (process.env['RLEF_SCALE'] === undefined) assert.deepEqual(pipeline.model, SCALE_MODELS.m, 'RLEF_SCALE unset imports size m');
   const { weightShapes } = await import('../../../src/policy/model.ts');
   const { validateConfig } = await import('../../../src/policy/config.ts');
   const script = await readFile(join(REPO_ROOT, 'pipelines', 'gpu', 'scale.sh'), 'utf8');
