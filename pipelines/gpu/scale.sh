@@ -10,12 +10,15 @@
 # train.json) and OUT/logs. SIZES defaults to "s m l"; shapes as SCALE_MODELS in
 # src/policy/demo-config.ts. Each stage stops by its time limit (STAGE1_S, STAGE2_S seconds) if
 # it has not finished; train.json records whether it did. Other settings by environment:
-# EPOCHS1/EPOCHS2 (2, 3), LR1/LR2 (2e-3, 1e-3), BATCH_TOKENS (65536), FUSED (default
-# --fused-attention; FUSED= for torch < 2).
+# EPOCHS1/EPOCHS2 (2, 3), LR1/LR2 (2e-3, 1e-3), BATCH_TOKENS (65536), SEED (1), FUSED (default
+# --fused-attention; FUSED= for torch < 2). STAGES ("1 2") runs one stage alone: the base
+# weights go to BASE/<size>-base (BASE defaults to a temporary folder), so "STAGES=1" and a
+# later "STAGES=2" with the same BASE split the recipe across two calls.
 set -euo pipefail
 seq=$1 out=$2 sizes=${3:-s m l}
 here=$(cd "$(dirname "$0")" && pwd)
 work=$(mktemp -d)
+base=${BASE:-$work} stages=${STAGES:-1 2}
 if [ -f "$seq/seq.tar.xz" ]; then tar -xJf "$seq/seq.tar.xz" -C "$work"; seq=$work; fi
 for d in seq-base seq-wide; do [ -f "$seq/$d/index.json" ] || { echo "scale.sh: $seq/$d/index.json missing" >&2; exit 64; }; done
 mkdir -p "$out/logs"
@@ -27,18 +30,22 @@ shape() {
     *) echo "scale.sh: unknown size $1" >&2; exit 64 ;;
   esac
 }
-common=(--seed 1 --plain ${FUSED---fused-attention} --batch-tokens "${BATCH_TOKENS:-65536}" --log-every 50)
+common=(--seed "${SEED:-1}" --plain ${FUSED---fused-attention} --batch-tokens "${BATCH_TOKENS:-65536}" --log-every 50)
 for k in $sizes; do
   sh=$(shape "$k")
   (
-    python3 "$here/sft_torch.py" --data "$seq/seq-base" --out "$work/$k-base" --shape "$sh" "${common[@]}" \
-      --epochs "${EPOCHS1:-2}" --lr "${LR1:-2e-3}" --warmup 100 --max-seconds "${STAGE1_S:-150}" &&
-    cp "$work/$k-base/train.json" "$out/logs/$k-base.json" &&
-    python3 "$here/sft_torch.py" --data "$seq/seq-wide" --init "$work/$k-base" --out "$out/$k" --shape "$sh" "${common[@]}" \
-      --epochs "${EPOCHS2:-3}" --lr "${LR2:-1e-3}" --warmup 50 --max-seconds "${STAGE2_S:-240}" --save-dtype F16
-  ) > "$out/logs/$k.log" 2>&1 &
+    if [[ " $stages " == *" 1 "* ]]; then
+      python3 "$here/sft_torch.py" --data "$seq/seq-base" --out "$base/$k-base" --shape "$sh" "${common[@]}" \
+        --epochs "${EPOCHS1:-2}" --lr "${LR1:-2e-3}" --warmup 100 --max-seconds "${STAGE1_S:-150}" &&
+      cp "$base/$k-base/train.json" "$out/logs/$k-base.json"
+    fi &&
+    if [[ " $stages " == *" 2 "* ]]; then
+      python3 "$here/sft_torch.py" --data "$seq/seq-wide" --init "$base/$k-base" --out "$out/$k" --shape "$sh" "${common[@]}" \
+        --epochs "${EPOCHS2:-3}" --lr "${LR2:-1e-3}" --warmup 50 --max-seconds "${STAGE2_S:-240}" --save-dtype F16
+    fi
+  ) > "$out/logs/$k-stage${stages// /}.log" 2>&1 &
 done
 status=0
 for job in $(jobs -p); do wait "$job" || status=1; done
-for k in $sizes; do tail -n 3 "$out/logs/$k.log"; done
+for k in $sizes; do tail -n 3 "$out/logs/$k-stage${stages// /}.log"; done
 exit $status
