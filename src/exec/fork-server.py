@@ -536,11 +536,15 @@ def main():
                 break
             req = json.loads(body)
             try:
-                send({'type': 'result', 'id': req['id'], 'result': server.run(req)})
+                result = server.run(req)
             except SystemExit:
                 raise
             except Exception as e:  # noqa: BLE001 - report infrastructure faults as sandbox errors
                 send({'type': 'result', 'id': req['id'], 'result': None, 'error': '%s: %s' % (type(e).__name__, e)})
+                continue
+            send({'type': 'result', 'id': req['id'], 'result': result})
+    except BrokenPipeError:
+        pass  # the pool closed our answer pipe (it is shutting down): nobody is left to answer
     finally:
         server.close()
 
