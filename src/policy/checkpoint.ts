@@ -2,7 +2,8 @@
  * Checkpoint folders: everything a run needs to resume bit for bit.
  * ```
  * checkpoint.json            manifest: format, version, size and sha256 of every file below
- * model.safetensors          policy weights by name, F32
+ * model.safetensors          policy weights by name, F32 (F16 when saved with `halfIfExact` and
+ *                            every weight is exactly a half-precision number)
  * config.json                model config (caller's JSON)
  * tokenizer.json (+ tokenizer_config.json) | byte-tokenizer.json
  * optimizer.safetensors      optimizer tensors (Adam moments …), optional
@@ -16,7 +17,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { RlefError } from '../runtime/errors.ts';
-import { readSafetensors, writeSafetensors, type NamedTensor } from './safetensors.ts';
+import { isHalfExact, readSafetensors, writeSafetensors, type NamedTensor } from './safetensors.ts';
 import type { Tokenizer } from './tokenizer.ts';
 import { loadTokenizer, tokenizerFiles } from './tokenizer-load.ts';
 import { exists, sha256, writeDirAtomic, writeFileDurable } from './checkpoint-io.ts';
@@ -73,26 +74,30 @@ const MANIFEST = 'checkpoint.json';
 /**
  * Writes a checkpoint folder atomically.
  * @param options.overwrite replace an existing folder (default false: an existing folder is an error)
+ * @param options.halfIfExact store the policy weights as F16 when that loses nothing (every value
+ *   is exactly a half-precision number, as weights a trainer wrote in F16 are); otherwise F32.
+ *   Half the bytes; loading gives the same float32 values either way.
  * @throws CheckpointError for a value that would not round-trip (NaN in JSON, shape/data mismatch)
  */
 export async function saveCheckpoint(
   dir: string,
   checkpoint: Checkpoint,
-  options: { readonly overwrite?: boolean } = {},
+  options: { readonly overwrite?: boolean; readonly halfIfExact?: boolean } = {},
 ): Promise<CheckpointManifest> {
   const files = new Map<string, Uint8Array | string>();
   const json = (name: string, value: JsonValue): void => {
     checkJson(dir, name, value);
     files.set(name, `${JSON.stringify(value, null, 2)}\n`);
   };
-  const tensors = (name: string, map: TensorMap): void => {
+  const tensors = (name: string, map: TensorMap, dtype: 'F32' | 'F16' = 'F32'): void => {
     try {
-      files.set(name, writeSafetensors(map));
+      files.set(name, writeSafetensors(map, {}, dtype));
     } catch (error) {
       throw new CheckpointError(dir, `${name}: ${String(error)}`, { cause: error });
     }
   };
-  tensors('model.safetensors', checkpoint.weights);
+  const half = options.halfIfExact === true && [...checkpoint.weights.values()].every((t) => isHalfExact(t.data));
+  tensors('model.safetensors', checkpoint.weights, half ? 'F16' : 'F32');
   json('config.json', checkpoint.config);
   for (const [name, text] of tokenizerFiles(checkpoint.tokenizer)) files.set(name, text);
   const optimizer = (prefix: string, o: OptimizerCheckpoint | undefined): void => {

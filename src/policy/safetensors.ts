@@ -97,6 +97,40 @@ function halfToFloat(h: number): number {
   return sign * 2 ** (exponent - 15) * (1 + fraction / 1024);
 }
 
+const F32_BITS = new Uint32Array(1);
+const F32_VALUE = new Float32Array(F32_BITS.buffer);
+
+/** float32 to IEEE half precision bits, rounding to nearest even; too large becomes ±Infinity. */
+export function floatToHalf(x: number): number {
+  F32_VALUE[0] = x;
+  const bits = F32_BITS[0] ?? 0;
+  const sign = (bits >>> 16) & 0x8000;
+  const exponent = (bits >>> 23) & 0xff;
+  const mantissa = bits & 0x7fffff;
+  if (exponent === 0xff) return sign | 0x7c00 | (mantissa === 0 ? 0 : 0x200);
+  const e = exponent - 127 + 15;
+  if (e >= 0x1f) return sign | 0x7c00;
+  // Keep `shift` low bits off the (implicit-one) mantissa, round the rest to nearest even.
+  const full = e > 0 ? mantissa : mantissa | 0x800000;
+  const shift = e > 0 ? 13 : 14 - e;
+  if (shift > 24) return sign;
+  let half = full >>> shift;
+  const rest = full & ((1 << shift) - 1);
+  const halfway = 1 << (shift - 1);
+  if (rest > halfway || (rest === halfway && (half & 1) === 1)) half += 1;
+  // A carry out of the mantissa moves into the exponent, as the bit layout intends.
+  return sign | (e > 0 ? (e << 10) + half : half);
+}
+
+/** True when every value is exactly a half-precision number, so F16 storage loses nothing. */
+export function isHalfExact(data: Float32Array): boolean {
+  for (let i = 0; i < data.length; i++) {
+    const x = data[i] ?? 0;
+    if (halfToFloat(floatToHalf(x)) !== x) return false; // NaN too: its payload would not survive
+  }
+  return true;
+}
+
 /** Decodes one tensor of a file held in memory into float32. */
 export function decodeTensor(bytes: Uint8Array, header: SafetensorsHeader, name: string): NamedTensor {
   const entry = header.entries.get(name);
@@ -133,22 +167,25 @@ export function readSafetensors(bytes: Uint8Array): Map<string, NamedTensor> {
 }
 
 /**
- * Encodes tensors as a float32 safetensors file, in the given order, with optional metadata
- * strings. The header is padded with spaces to a multiple of 8 bytes, as the reference writer does.
+ * Encodes tensors as a safetensors file, in the given order, with optional metadata strings:
+ * float32, or F16 (rounded to nearest even; a value beyond ±65504 is refused, not made infinite).
+ * The header is padded with spaces to a multiple of 8 bytes, as the reference writer does.
  */
 export function writeSafetensors(
   tensors: ReadonlyMap<string, NamedTensor> | Iterable<readonly [string, NamedTensor]>,
   metadata: Readonly<Record<string, string>> = {},
+  dtype: 'F32' | 'F16' = 'F32',
 ): Uint8Array {
   const list = [...tensors];
   const header: Record<string, unknown> = {};
   if (Object.keys(metadata).length > 0) header['__metadata__'] = metadata;
+  const width = BYTES[dtype] ?? 4;
   let offset = 0;
   for (const [name, t] of list) {
     const count = t.shape.reduce((a, b) => a * b, 1);
     if (count !== t.data.length) throw new SafetensorsError(`shape [${t.shape.join(', ')}] holds ${count} values, data ${t.data.length}`, name);
-    header[name] = { dtype: 'F32', shape: [...t.shape], data_offsets: [offset, offset + 4 * count] };
-    offset += 4 * count;
+    header[name] = { dtype, shape: [...t.shape], data_offsets: [offset, offset + width * count] };
+    offset += width * count;
   }
   let json = new TextEncoder().encode(JSON.stringify(header));
   const padded = Math.ceil(json.length / 8) * 8;
@@ -162,9 +199,17 @@ export function writeSafetensors(
   view.setBigUint64(0, BigInt(json.length), true);
   out.set(json, 8);
   let at = 8 + json.length;
-  for (const [, t] of list) {
-    for (let i = 0; i < t.data.length; i++) view.setFloat32(at + 4 * i, t.data[i] ?? 0, true);
-    at += 4 * t.data.length;
+  for (const [name, t] of list) {
+    if (dtype === 'F32') {
+      for (let i = 0; i < t.data.length; i++) view.setFloat32(at + 4 * i, t.data[i] ?? 0, true);
+    } else {
+      for (let i = 0; i < t.data.length; i++) {
+        const x = t.data[i] ?? 0;
+        if (Math.abs(x) > 65504 && Number.isFinite(x)) throw new SafetensorsError(`value ${x} at index ${i} does not fit F16`, name);
+        view.setUint16(at + 2 * i, floatToHalf(x), true);
+      }
+    }
+    at += width * t.data.length;
   }
   return out;
 }

@@ -298,7 +298,8 @@ export async function importHfWarmStart(options: ImportHfOptions): Promise<SftSu
   try {
     model.setWeights(weightsFromHf(config, hf.weights));
     const state: JsonValue = { kind: 'sft', pipeline: pipeline.name, trainer: 'pytorch', seed: pipeline.seed, train: trainJson };
-    await saveCheckpoint(out, { weights: model.exportWeights(), config: config as unknown as JsonValue, tokenizer, state }, { overwrite: true });
+    // F16 weights from the trainer stay F16 (lossless), at half the bytes.
+    await saveCheckpoint(out, { weights: model.exportWeights(), config: config as unknown as JsonValue, tokenizer, state }, { overwrite: true, halfIfExact: true });
     log(`[sft] checkpoint ${out} from ${from}`);
     const evaluation = await heldoutCheck(model, chatTemplateFor(tokenizer), pipeline, path, pool, out, log);
     return {

@@ -92,6 +92,37 @@ test('a saved checkpoint loads back with identical tensor bytes and identical JS
   }
 });
 
+test('halfIfExact stores weights that are all half-precision numbers as F16, and any other weights as F32', async () => {
+  const dir = await tempDir();
+  try {
+    const rng = seedrandom('half');
+    // Values a trainer wrote as F16 (multiples of 2^-10 in [-1, 1], and ±0, ±Infinity): exact in half precision.
+    const halfish = (n: number): NamedTensor => ({
+      shape: [n],
+      data: Float32Array.from({ length: n }, (_, i) => [-0, Infinity, -Infinity][i] ?? Math.round((rng() - 0.5) * 2048) / 1024),
+    });
+    const weights = new Map([['a', halfish(300)], ['b', halfish(7)]]);
+    const base = { config: { dModel: 8 }, tokenizer: new ByteTokenizer() };
+    await saveCheckpoint(join(dir, 'half'), { ...base, weights }, { halfIfExact: true });
+    await saveCheckpoint(join(dir, 'full'), { ...base, weights });
+    const bytes = async (name: string): Promise<Buffer> => readFile(join(dir, name, 'model.safetensors'));
+    const header = (b: Buffer): string => b.subarray(8, 8 + Number(b.readBigUInt64LE(0))).toString();
+    assert.match(header(await bytes('half')), /"dtype":"F16"/);
+    assert.doesNotMatch(header(await bytes('full')), /F16/);
+    assert.ok((await bytes('half')).length < 0.6 * (await bytes('full')).length);
+    assertSameTensors((await loadCheckpoint(join(dir, 'half'))).weights, weights);
+    // One value that is not a half (1 + 2^-12): the whole file stays F32, and exact.
+    const b = weights.get('b');
+    assert.ok(b !== undefined);
+    b.data[3] = 1 + 2 ** -12;
+    await saveCheckpoint(join(dir, 'mixed'), { ...base, weights }, { halfIfExact: true });
+    assert.doesNotMatch(header(await bytes('mixed')), /F16/);
+    assertSameTensors((await loadCheckpoint(join(dir, 'mixed'))).weights, weights);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
 test('a checkpoint without optional parts loads without them, and keeps a Hugging Face tokenizer byte for byte', async () => {
   const dir = await tempDir();
   try {
