@@ -14,6 +14,8 @@ export interface TurnRecord {
   readonly refLogp: Float32Array;
   /** True when the response contained a fenced code block (an answer that could be run). */
   readonly hasCode: boolean;
+  /** True when the response's code is the code of an earlier turn of the episode (default false). */
+  readonly repeat?: boolean;
   /** Critic value V(c_t), read at the last token of the turn's prompt. Ignored by group baselines. */
   readonly value: number;
 }
@@ -29,4 +31,13 @@ export interface EpisodeTurns {
    * Required by those baselines, ignored by the critic baseline.
    */
   readonly groupId?: string | number;
+}
+
+/**
+ * Whether turn `t`'s code is the code of an earlier turn (compared without surrounding
+ * whitespace); a turn without code (null) is never a repeat.
+ */
+export function repeatsEarlierCode(codes: readonly (string | null)[], t: number): boolean {
+  const code = codes[t]?.trim();
+  return code !== undefined && codes.slice(0, t).some((earlier) => earlier?.trim() === code);
 }

@@ -20,6 +20,11 @@ export interface RlOptions {
   readonly klAggregation: KlAggregation;
   /** r_t of a non-final response without code. Paper: −0.2. */
   readonly invalidReward: number;
+  /**
+   * r_t of a non-final response whose code is an earlier turn's code again (a retry that ignores
+   * the feedback and so cannot pass). 0 is the paper (no such term). *(beyond the paper)*
+   */
+  readonly repeatReward: number;
   /** Discount γ over turns. Paper: 1. */
   readonly gamma: number;
   /** GAE λ over turns; 1 gives the paper's Monte Carlo A_t = G_t − V(c_t). *(beyond the paper)* */
@@ -39,6 +44,7 @@ export const DEFAULT_RL_OPTIONS: RlOptions = {
   beta: 0.05,
   klAggregation: 'mean',
   invalidReward: -0.2,
+  repeatReward: 0,
   gamma: 1,
   lambda: 1,
   baseline: 'critic',

@@ -12,7 +12,7 @@ import { valueBatch } from '../policy/critic.ts';
 import { yieldToEventLoop, type AdamW } from '../policy/optimizer.ts';
 import { score, scoringBatch, tokenLogProbs } from '../policy/score.ts';
 import { buildPpoBatch, type PpoBatch } from '../rl/ppo-batch.ts';
-import type { EpisodeTurns } from '../rl/episode-turns.ts';
+import { repeatsEarlierCode, type EpisodeTurns } from '../rl/episode-turns.ts';
 import type { RlOptions } from '../rl/rl-options.ts';
 import { clippedSurrogateLoss } from '../rl/ppo-loss.ts';
 import { clippedValueLoss } from '../rl/value-loss.ts';
@@ -131,6 +131,7 @@ export class PpoLearner implements LearnerPort {
           logp: turn.generation.logprobs,
           refLogp: refLogp.get(key(e, t)) ?? new Float32Array(turn.generation.responseIds.length),
           hasCode: turn.code !== null,
+          repeat: repeatsEarlierCode(episode.turns.map((u) => u.code), t),
           value: values.get(key(e, t)) ?? 0,
         })),
       });

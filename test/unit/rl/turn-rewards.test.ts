@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { turnKl } from '../../../src/rl/turn-kl.ts';
 import { turnRewards } from '../../../src/rl/turn-rewards.ts';
+import { repeatsEarlierCode } from '../../../src/rl/episode-turns.ts';
 import { episodeArb, turnArb } from './fixtures.ts';
 
 const betaArb = fc.double({ min: 0, max: 1, noNaN: true });
@@ -22,6 +23,36 @@ test('each reward is r_t within β·K of its score, so it lies in [−1 − β·
     }),
     { numRuns: 300 },
   );
+});
+
+test('the repeat reward appears exactly on the non-final turns with code marked as repeats; at 0 the scores are the paper\'s', () => {
+  fc.assert(
+    fc.property(
+      episodeArb.chain((episode) =>
+        fc.tuple(fc.constant(episode), fc.array(fc.boolean(), { minLength: episode.turns.length, maxLength: episode.turns.length })),
+      ),
+      fc.double({ min: -1, max: 0, noNaN: true }),
+      ([episode, marks], repeatReward) => {
+        const marked = { ...episode, turns: episode.turns.map((turn, t) => ({ ...turn, repeat: marks[t] === true })) };
+        const base = { beta: 0, klAggregation: 'mean', invalidReward: -0.2 } as const;
+        const { scores } = turnRewards(marked, { ...base, repeatReward });
+        const paper = turnRewards(marked, base).scores;
+        const last = episode.turns.length - 1;
+        marked.turns.forEach((turn, t) => {
+          const expected = t === last ? (episode.solved ? 1 : -1) : !turn.hasCode ? -0.2 : turn.repeat ? repeatReward : 0;
+          assert.equal(scores[t], expected);
+          assert.equal(paper[t], t === last ? (episode.solved ? 1 : -1) : turn.hasCode ? 0 : -0.2);
+        });
+      },
+    ),
+    { numRuns: 300 },
+  );
+});
+
+test('a repeat is code seen in an earlier turn of the episode, whitespace around it aside', () => {
+  const codes = ['print(1)', null, 'print(1)\n', 'print(2)', 'print(2)', null];
+  assert.deepEqual(codes.map((_, t) => repeatsEarlierCode(codes, t)), [false, false, true, false, true, false]);
+  assert.equal(repeatsEarlierCode([], 0), false);
 });
 
 test('the invalid reward appears exactly on the non-final turns without code, and ±1 only on the final turn', () => {
