@@ -26,7 +26,15 @@ test('the shipped RL pipelines load and pass the pre-run checks', async () => {
     assert.doesNotThrow(() => checkGroups(pipeline, pipeline.training.episodesPerIteration, pipeline.training.rolloutsPerProblem ?? 1), file);
     checked.push(pipeline.name);
   }
-  assert.deepEqual(checked.sort(), ['rlef-bigbatch', 'rlef-explore', 'rlef-explore-kl', 'rlef-fresh', 'rlef-gentle', 'rlef-grammar', 'rlef-group', 'rlef-lr2e5', 'rlef-lr5e5', 'rlef-novel', 'rlef-novel-thinned', 'rlef-novel-whole', 'rlef-ppo', 'single-turn-ppo']);
+  assert.deepEqual(checked.sort(), ['rlef-bigbatch', 'rlef-explore', 'rlef-explore-kl', 'rlef-fresh', 'rlef-gentle', 'rlef-grammar', 'rlef-group', 'rlef-lr2e5', 'rlef-lr5e5', 'rlef-norepeat', 'rlef-novel', 'rlef-novel-thinned', 'rlef-novel-whole', 'rlef-ppo', 'single-turn-ppo']);
+});
+
+test('rlef-norepeat is the default pipeline with a repeat reward of -0.5, nothing else', async () => {
+  const base = await loadPipeline(join(REPO_ROOT, 'pipelines', 'rlef-ppo.ts'));
+  const norepeat = await loadPipeline(join(REPO_ROOT, 'pipelines', 'rlef-norepeat.ts'));
+  assert.equal(norepeat.training.ppo.rl?.repeatReward, -0.5);
+  const strip = (p: typeof base): unknown => ({ ...p, name: '', description: '', training: { ...p.training, ppo: { ...p.training.ppo, rl: {} } } });
+  assert.deepEqual(strip(norepeat), strip(base));
 });
 
 test('the scale study\'s shapes: pipelines/gpu/scale.sh trains what sft-scale-gpu.ts imports, of the sizes the README names', async () => {
