@@ -43,6 +43,12 @@ export interface PipelineConfig {
      */
     readonly generationWorker?: boolean;
     readonly feedback: FeedbackMode;
+    /**
+     * Sampling temperature of turns 2 and later (default `temperature`): a retry sampled hotter
+     * explores away from the failed program. The recorded log-probabilities stay temperature-1
+     * ones, as with any temperature. *(beyond the paper)*
+     */
+    readonly retryTemperature?: number;
   };
   readonly training: {
     readonly iterations: number;

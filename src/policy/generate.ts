@@ -19,6 +19,8 @@ export interface GenerateOptions {
   readonly maxNewTokens: number;
   /** 0 = greedy; default 1. */
   readonly temperature?: number;
+  /** Per-row temperatures (overriding `temperature` row by row). */
+  readonly temperatures?: readonly number[];
   /** Nucleus mass; default 1 (off). */
   readonly topP?: number;
   /** Token ids that end a row (the end-of-turn token); the stop token is included in the output. */
@@ -80,7 +82,7 @@ export async function generate(
   const batch = prompts.length;
   if (batch === 0) return [];
   const vocab = model.config.vocabSize;
-  const params = { temperature: options.temperature ?? 1, topP: options.topP ?? 1 };
+  const params = prompts.map((_, r) => ({ temperature: options.temperatures?.[r] ?? options.temperature ?? 1, topP: options.topP ?? 1 }));
   const stops = new Set(options.stopTokens ?? []);
   const promptLength = Math.max(...prompts.map((p) => p.length));
   if (prompts.some((p) => p.length === 0)) throw new RangeError('every prompt needs at least one token');
@@ -143,7 +145,7 @@ export async function generate(
       rows.forEach((row, r) => {
         if (row.done !== undefined) return;
         const dist = logProbs.subarray(r * vocab, (r + 1) * vocab);
-        const draw = sampleToken(dist, params, row.random);
+        const draw = sampleToken(dist, params[r]!, row.random);
         row.tokens.push(draw.token);
         row.logProbs.push(dist[draw.token] ?? -Infinity);
         row.samplingLogProbs.push(draw.samplingLogProb);

@@ -82,6 +82,7 @@ export async function train(options: TrainOptions): Promise<TrainSummary> {
   const concurrency = options.overrides?.concurrency ?? pipeline.rollout.concurrency;
   const group = pipeline.training.rolloutsPerProblem ?? 1;
   checkGroups(pipeline, perIteration, group);
+  checkSampling(pipeline);
 
   const backend = await selectBackend(options.backend, { log });
   const written = await loadProblems(resolve(options.root, pipeline.data.train));
@@ -132,7 +133,12 @@ export async function train(options: TrainOptions): Promise<TrainSummary> {
 
     const lag = pipeline.training.maxPolicyLag;
     const template = chatTemplateFor(loaded.tokenizer);
-    const sampling = { temperature: pipeline.rollout.temperature, topP: pipeline.rollout.topP, maxNewTokens: pipeline.rollout.maxNewTokens };
+    const sampling = {
+      temperature: pipeline.rollout.temperature,
+      ...(pipeline.rollout.retryTemperature === undefined ? {} : { retryTemperature: pipeline.rollout.retryTemperature }),
+      topP: pipeline.rollout.topP,
+      maxNewTokens: pipeline.rollout.maxNewTokens,
+    };
     // With lag 0 generation never overlaps an update, so it can sample with the trained weights in
     // place; otherwise it needs its own copy, best in a worker thread (another core).
     const useWorker = pipeline.rollout.generationWorker ?? lag > 0;
@@ -362,6 +368,13 @@ async function exists(path: string): Promise<boolean> {
     () => true,
     () => false,
   );
+}
+
+/** Sampling temperatures must be numbers ≥ 0 (0 is greedy). */
+export function checkSampling(pipeline: PipelineConfig): void {
+  for (const [name, value] of [['temperature', pipeline.rollout.temperature], ['retryTemperature', pipeline.rollout.retryTemperature]] as const) {
+    if (value !== undefined && !(value >= 0)) throw new UsageError(`pipeline ${pipeline.name}: rollout.${name} must be a number ≥ 0, got ${String(value)}`);
+  }
 }
 
 /** Groups must tile the iteration, and a group baseline needs groups of at least two. */

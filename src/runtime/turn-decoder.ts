@@ -12,6 +12,8 @@ import type { GenerateRequest } from '../pipeline/ports.ts';
 
 export interface SamplingOptions {
   readonly temperature: number;
+  /** Temperature of turns after the first (default `temperature`). *(beyond the paper)* */
+  readonly retryTemperature?: number;
   readonly topP: number;
   readonly maxNewTokens: number;
 }
@@ -58,6 +60,9 @@ export class LocalDecoder implements TurnDecoder {
       {
         maxNewTokens: sampling.maxNewTokens,
         temperature: sampling.temperature,
+        temperatures: requests.map((r) =>
+          r.dialog.some((m) => m.role === 'assistant') ? (sampling.retryTemperature ?? sampling.temperature) : sampling.temperature,
+        ),
         topP: sampling.topP,
         stopTokens: template.stopTokens,
         seed: 'batch',

@@ -87,6 +87,27 @@ for (const backend of BACKENDS) {
   });
 }
 
+test('per-row temperatures: each row of a batch samples as it would alone at its own temperature', async () => {
+  await on('wasm');
+  const model = peakedModel(2);
+  try {
+    const seeds = PROMPTS.map((_, r) => `row-${r}`);
+    const temperatures = PROMPTS.map((_, r) => [0, 1.5, 0.7][r % 3] ?? 1);
+    const batch = await generate(model, PROMPTS, { maxNewTokens: 10, temperature: 1, temperatures, seed: 'x', seeds });
+    for (let r = 0; r < PROMPTS.length; r++) {
+      const [alone] = await generate(model, [PROMPTS[r] ?? []], { maxNewTokens: 10, temperature: temperatures[r] ?? 1, seed: 'x', seeds: [seeds[r] ?? ''] });
+      assert.deepEqual(batch[r]?.tokens, alone?.tokens, `row ${r}`);
+      // The same distribution sampled from (float rounding of a batch aside).
+      batch[r]?.samplingLogProbs.forEach((x, i) => assert.ok(Math.abs(x - (alone?.samplingLogProbs[i] ?? NaN)) < 1e-4, `row ${r} token ${i}`));
+    }
+    // The greedy row's sampling log-probs are 0 (greedy), the others' are not all 0.
+    assert.ok(batch[0]?.samplingLogProbs.every((x) => x === 0));
+    assert.ok(batch[1]?.samplingLogProbs.some((x) => x < 0));
+  } finally {
+    model.dispose();
+  }
+});
+
 test('rows end at their stop token or when the token budget or the context runs out', async () => {
   await on('wasm');
   const model = peakedModel(3);

@@ -26,7 +26,7 @@ test('the shipped RL pipelines load and pass the pre-run checks', async () => {
     assert.doesNotThrow(() => checkGroups(pipeline, pipeline.training.episodesPerIteration, pipeline.training.rolloutsPerProblem ?? 1), file);
     checked.push(pipeline.name);
   }
-  assert.deepEqual(checked.sort(), ['rlef-bigbatch', 'rlef-explore', 'rlef-explore-kl', 'rlef-fresh', 'rlef-gentle', 'rlef-grammar', 'rlef-group', 'rlef-lr2e5', 'rlef-lr5e5', 'rlef-norepeat', 'rlef-novel', 'rlef-novel-thinned', 'rlef-novel-whole', 'rlef-ppo', 'single-turn-ppo']);
+  assert.deepEqual(checked.sort(), ['rlef-bigbatch', 'rlef-explore', 'rlef-explore-kl', 'rlef-fresh', 'rlef-gentle', 'rlef-grammar', 'rlef-group', 'rlef-hot-retry', 'rlef-lr2e5', 'rlef-lr5e5', 'rlef-norepeat', 'rlef-novel', 'rlef-novel-thinned', 'rlef-novel-whole', 'rlef-ppo', 'single-turn-ppo']);
 });
 
 test('rlef-norepeat is the default pipeline with a repeat reward of -0.5, nothing else', async () => {

@@ -45,3 +45,33 @@ test('the generation worker samples the same turns as the main thread, and takes
     model.dispose();
   }
 });
+
+test('retryTemperature samples turns after the first at their own temperature', async () => {
+  await useBackend('wasm');
+  const model = new LlamaModel(config, { seed: 5 });
+  const template = chatTemplateFor(new ByteTokenizer());
+  const retry = (seed: string): GenerateRequest => ({
+    dialog: [
+      { role: 'user', content: 'print the sum' },
+      { role: 'assistant', content: '```python\nprint(1)\n```' },
+      { role: 'user', content: 'Your code failed the following tests: ...' },
+    ],
+    seed,
+  });
+  const first = (seed: string): GenerateRequest => ({ dialog: [{ role: 'user', content: 'print the sum' }], seed });
+  const ids = async (decoder: LocalDecoder, rs: GenerateRequest[]): Promise<number[][]> =>
+    (await decoder.decode(rs)).map((t) => Array.from(t.responseIds));
+  try {
+    // Greedy first turns, hot retries: first turns agree across seeds, retries do not.
+    const hot = new LocalDecoder(model, template, { ...sampling, temperature: 0, retryTemperature: 3 }, 0);
+    const [fa, fb, ra, rb] = await ids(hot, [first('a'), first('b'), retry('a'), retry('b')]);
+    assert.deepEqual(fa, fb);
+    assert.notDeepEqual(ra, rb);
+    // Without it, retries are greedy too.
+    const plain = new LocalDecoder(model, template, { ...sampling, temperature: 0 }, 0);
+    const [pa, pb] = await ids(plain, [retry('a'), retry('b')]);
+    assert.deepEqual(pa, pb);
+  } finally {
+    model.dispose();
+  }
+});
