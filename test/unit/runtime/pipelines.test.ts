@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { access, readFile, readdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { REPO_ROOT, loadPipeline } from '../../../src/runtime/load-pipeline.ts';
-import { checkGroups } from '../../../src/runtime/train.ts';
+import { checkGroups, checkSampling } from '../../../src/runtime/train.ts';
 
 test('the shipped RL pipelines load and pass the pre-run checks', async () => {
   const dir = join(REPO_ROOT, 'pipelines');
@@ -27,6 +27,13 @@ test('the shipped RL pipelines load and pass the pre-run checks', async () => {
     checked.push(pipeline.name);
   }
   assert.deepEqual(checked.sort(), ['rlef-bigbatch', 'rlef-explore', 'rlef-explore-kl', 'rlef-fresh', 'rlef-gentle', 'rlef-grammar', 'rlef-group', 'rlef-hot-retry', 'rlef-lr2e5', 'rlef-lr5e5', 'rlef-norepeat', 'rlef-novel', 'rlef-novel-thinned', 'rlef-novel-whole', 'rlef-ppo', 'single-turn-ppo']);
+});
+
+test('a negative or missing-number sampling temperature is refused with the setting named', async () => {
+  const base = await loadPipeline(join(REPO_ROOT, 'pipelines', 'rlef-hot-retry.ts'));
+  assert.doesNotThrow(() => checkSampling(base));
+  assert.throws(() => checkSampling({ ...base, rollout: { ...base.rollout, retryTemperature: -1 } }), /rlef-hot-retry: rollout\.retryTemperature must be a number ≥ 0, got -1/);
+  assert.throws(() => checkSampling({ ...base, rollout: { ...base.rollout, temperature: Number.NaN } }), /rollout\.temperature must be a number ≥ 0, got NaN/);
 });
 
 test('rlef-norepeat is the default pipeline with a repeat reward of -0.5, nothing else', async () => {
