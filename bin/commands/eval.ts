@@ -72,6 +72,7 @@ export function registerEval(program: Command): void {
     .addOption(new Option('--turns <limits>', 'turn limit, or a comma-separated sweep (each limit gets its own rollouts)').argParser(turnList).default([3], '3'))
     .option('--rollouts <n>', 'rollouts per problem', positiveInt, 20)
     .option('--temperature <t>', 'sampling temperature', number, 0.2)
+    .option('--retry-temperature <t>', 'sampling temperature of turns after the first (local policies; default: --temperature)', number)
     .option('--top-p <p>', 'nucleus sampling mass', number, 0.95)
     .option('--max-new-tokens <n>', 'token budget per response (default for a local model: 512, or an eighth of its context when less; the server\'s default for openai:)', positiveInt)
     .addOption(new Option('--feedback <mode>', 'feedback between turns').choices([...EVAL_FEEDBACK]).default('real'))
@@ -89,7 +90,7 @@ export function registerEval(program: Command): void {
     .addHelpText('after', HELP)
     .action(async (opts: {
       policy: string; model?: string; apiKeyEnv: string; data: string; format: FormatOption; split?: string; turns: number[];
-      rollouts: number; temperature: number; topP: number; maxNewTokens?: number; feedback: EvalFeedback; metrics: MetricSpec[];
+      rollouts: number; temperature: number; retryTemperature?: number; topP: number; maxNewTokens?: number; feedback: EvalFeedback; metrics: MetricSpec[];
       dropWords?: number; limit?: number; concurrency: number; seed: number; out?: string; json: boolean; backend: BackendPreference; workers?: number;
       requestTimeout?: number; cache: boolean;
     }) => {
@@ -105,6 +106,7 @@ export function registerEval(program: Command): void {
         turns: opts.turns,
         rollouts: opts.rollouts,
         temperature: opts.temperature,
+        ...(opts.retryTemperature === undefined ? {} : { retryTemperature: opts.retryTemperature }),
         topP: opts.topP,
         ...(opts.maxNewTokens === undefined ? {} : { maxNewTokens: opts.maxNewTokens }),
         feedback: opts.feedback,

@@ -36,6 +36,8 @@ export interface EvalReport {
   readonly rollouts: number;
   readonly feedback: string;
   readonly temperature: number;
+  /** Temperature of turns after the first, when it differs (`--retry-temperature`). */
+  readonly retryTemperature?: number;
   readonly topP: number;
   readonly maxNewTokens?: number;
   readonly seed: number;
@@ -56,7 +58,7 @@ export function formatEvalReport(report: EvalReport): string {
   const model = report.model === undefined ? '' : ` (${report.model})`;
   lines.push(`rlef eval: ${report.policy}${model} on ${report.data}${report.split === undefined ? '' : ` [${report.split}]`}`);
   lines.push(
-    `${report.problems} problems × ${report.rollouts} rollouts, feedback ${report.feedback}, temperature ${report.temperature}, top-p ${report.topP}, seed ${report.seed}`,
+    `${report.problems} problems × ${report.rollouts} rollouts, feedback ${report.feedback}, temperature ${report.temperature}${report.retryTemperature === undefined ? '' : ` (retries ${report.retryTemperature})`}, top-p ${report.topP}, seed ${report.seed}`,
   );
   if (report.stoppedEarly === true) lines.push('stopped early: the numbers cover only the episodes finished before the stop');
   for (const s of report.turnLimits) {

@@ -57,6 +57,8 @@ export interface EvaluateOptions {
   readonly turns: readonly number[];
   readonly rollouts: number;
   readonly temperature: number;
+  /** Temperature of turns after the first, local policies only (default `temperature`). */
+  readonly retryTemperature?: number;
   readonly topP: number;
   /** Token budget per response (default 512 for local models, the server's default for openai:). */
   readonly maxNewTokens?: number;
@@ -326,6 +328,7 @@ async function makePolicy(spec: PolicySpec, options: EvaluateOptions, log: (line
       log(`[policy] ${loaded.source}, context ${loaded.model.config.maxContext}, up to ${maxNewTokens} new tokens per response`);
       const decoder = new LocalDecoder(loaded.model, chatTemplateFor(loaded.tokenizer), {
         temperature: options.temperature,
+        ...(options.retryTemperature === undefined ? {} : { retryTemperature: options.retryTemperature }),
         topP: options.topP,
         maxNewTokens,
       });
@@ -341,6 +344,10 @@ function validate(options: EvaluateOptions, spec: PolicySpec): void {
     throw new UsageError('--policy openai:… needs --model NAME (the model name the server serves)');
   }
   if (!(options.temperature >= 0)) throw new UsageError('--temperature must be ≥ 0');
+  if (options.retryTemperature !== undefined) {
+    if (!(options.retryTemperature >= 0)) throw new UsageError('--retry-temperature must be ≥ 0');
+    if (spec.kind !== 'local') throw new UsageError('--retry-temperature applies to a local policy (a checkpoint folder) only');
+  }
   if (!(options.topP > 0 && options.topP <= 1)) throw new UsageError('--top-p must lie in (0, 1]');
   if (options.dropWords !== undefined && !(options.dropWords >= 0 && options.dropWords < 1)) throw new UsageError('--drop-words must lie in [0, 1)');
 }
@@ -379,6 +386,7 @@ function configOf(options: EvaluateOptions): Omit<EvalReport, 'problems' | 'outD
     rollouts: options.rollouts,
     feedback: options.feedback,
     temperature: options.temperature,
+    ...(options.retryTemperature === undefined ? {} : { retryTemperature: options.retryTemperature }),
     topP: options.topP,
     ...(options.maxNewTokens === undefined ? {} : { maxNewTokens: options.maxNewTokens }),
     seed: options.seed,

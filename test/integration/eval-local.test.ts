@@ -58,6 +58,15 @@ test('rlef eval runs a checkpoint of ours through the policy service, seeded per
     const before = new Map(rows.map((r) => [key(r), r.response]));
     assert.equal(again.length, rows.length);
     for (const r of again) assert.equal(r.response, before.get(key(r)));
+
+    // --retry-temperature: greedy first turns agree across rollouts, retries sampled at 1 do not.
+    const hot = await evaluate({ ...options('c'), temperature: 0, retryTemperature: 1 });
+    assert.equal(hot.retryTemperature, 1);
+    const hotRows = (await readTrajectoryRun(join(dir, 'c', 'trajectories'))).rows.filter((r) => r.problemId === 'eval/right');
+    const turn = (t: number): string[] => hotRows.filter((r) => r.turn === t).map((r) => r.response);
+    assert.equal(new Set(turn(0)).size, 1);
+    assert.equal(new Set(turn(1)).size, 2);
+    await assert.rejects(evaluate({ ...options('d'), retryTemperature: -1 }), /--retry-temperature must be ≥ 0/);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
