@@ -13,7 +13,8 @@
 # EPOCHS1/EPOCHS2 (2, 3), LR1/LR2 (2e-3, 1e-3), BATCH_TOKENS (65536), SEED (1), FUSED (default
 # --fused-attention; FUSED= for torch < 2). STAGES ("1 2") runs one stage alone: the base
 # weights go to BASE/<size>-base (BASE defaults to a temporary folder), so "STAGES=1" and a
-# later "STAGES=2" with the same BASE split the recipe across two calls.
+# later "STAGES=2" with the same BASE split the recipe across two calls. SAVE_EVERY=N also keeps
+# stage 2's weights every N steps (OUT/<size>/step-NNNNNN, each importable with --import-hf).
 set -euo pipefail
 seq=$1 out=$2 sizes=${3:-s m l}
 here=$(cd "$(dirname "$0")" && pwd)
@@ -41,7 +42,8 @@ for k in $sizes; do
     fi &&
     if [[ " $stages " == *" 2 "* ]]; then
       python3 "$here/sft_torch.py" --data "$seq/seq-wide" --init "$base/$k-base" --out "$out/$k" --shape "$sh" "${common[@]}" \
-        --epochs "${EPOCHS2:-3}" --lr "${LR2:-1e-3}" --warmup 50 --max-seconds "${STAGE2_S:-240}" --save-dtype F16
+        --epochs "${EPOCHS2:-3}" --lr "${LR2:-1e-3}" --warmup 50 --max-seconds "${STAGE2_S:-240}" --save-dtype F16 \
+        ${SAVE_EVERY:+--save-every "$SAVE_EVERY"}
     fi
   ) > "$out/logs/$k-stage${stages// /}.log" 2>&1 &
 done

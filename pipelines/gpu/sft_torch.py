@@ -55,6 +55,7 @@ def parse_args(argv):
     p.add_argument("--threads", type=int, default=0, help="CPU threads for torch (0: torch's default)")
     p.add_argument("--plain", action="store_true", help="use the plain-torch model even when transformers is installed")
     p.add_argument("--max-seconds", type=float, default=0, help="stop early after this long (recorded in train.json; 0: no limit)")
+    p.add_argument("--save-every", type=int, default=0, help="also write the weights every N steps to OUT/step-NNNNNN (each a folder --import-hf reads; 0: only the end)")
     return p.parse_args(argv)
 
 
@@ -199,6 +200,19 @@ def main(argv):
         progress = min(1.0, (step - args.warmup) / max(1, total_steps - args.warmup))
         return args.lr * (args.min_lr_ratio + (1 - args.min_lr_ratio) * 0.5 * (1 + math.cos(math.pi * progress)))
 
+    if args.save_every < 0:
+        sys.exit("--save-every must be >= 0")
+
+    def save(folder, extra):
+        """Writes the weights (config.json, model.safetensors) and train.json with `extra` to folder."""
+        os.makedirs(folder, exist_ok=True)
+        if plain:
+            model.float().save_pretrained(folder, safe_serialization=True, dtype=args.save_dtype)
+        else:
+            model.float().save_pretrained(folder, safe_serialization=True)
+        with open(os.path.join(folder, "train.json"), "w") as f:
+            json.dump({"trainer": "pipelines/gpu/sft_torch.py", "args": vars(args), **extra}, f, indent=1)
+
     print(f"[sft-torch] {len(seqs)} sequences, {index['tokens']} ids, {params} parameters, {total_steps} steps "
           f"({args.epochs} epochs of {steps_per_epoch}) on {device}", flush=True)
     started = time.time()
@@ -223,6 +237,11 @@ def main(argv):
             step += 1
             seen += sum(seqs[i][0].numel() for i in rows)
             window.append(float(loss))
+            last_loss = float(loss)
+            if args.save_every > 0 and step % args.save_every == 0 and step < total_steps:
+                save(os.path.join(args.out, f"step-{step:06d}"),
+                     {"steps": step, "plannedSteps": total_steps, "lr": lr_at(step - 1), "lastLoss": last_loss,
+                      "seconds": round(time.time() - started, 1), "intermediate": True})
             if step % args.log_every == 0 or step == total_steps:
                 mean = sum(window) / len(window)
                 window = []
@@ -234,14 +253,7 @@ def main(argv):
     with torch.no_grad():
         s, c = loss_sum(model, seqs, list(range(min(64, len(seqs)))), device, False, args.micro_tokens)
         check = float(s) / max(1, c)
-    os.makedirs(args.out, exist_ok=True)
-    if plain:
-        model.float().save_pretrained(args.out, safe_serialization=True, dtype=args.save_dtype)
-    else:
-        model.float().save_pretrained(args.out, safe_serialization=True)
     info = {
-        "trainer": "pipelines/gpu/sft_torch.py",
-        "args": vars(args),
         "steps": step,
         "plannedSteps": total_steps,
         "stoppedEarly": stopped_early,
@@ -249,7 +261,8 @@ def main(argv):
         "sequences": len(seqs),
         "tokens": index["tokens"],
         "parameters": params,
-        "finalLoss": curve[-1]["loss"] if curve else float("nan"),
+        # The last logged window's mean, or the unlogged tail's when no step was logged.
+        "finalLoss": curve[-1]["loss"] if curve else (sum(window) / len(window) if window else float("nan")),
         "checkLossFirst64": check,
         "seconds": round(time.time() - started, 1),
         "device": torch.cuda.get_device_name(0) if device.type == "cuda" else "cpu",
@@ -258,8 +271,7 @@ def main(argv):
         "init": args.init,
         "curve": curve,
     }
-    with open(os.path.join(args.out, "train.json"), "w") as f:
-        json.dump(info, f, indent=1)
+    save(args.out, info)
     print(f"[sft-torch] done: {step} steps, final loss {info['finalLoss']:.4f}, check loss (float32, first 64) {check:.4f}, "
           f"{info['seconds']} s -> {args.out}", flush=True)
 

@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { LlamaModel } from '../../src/policy/model.ts';
@@ -15,6 +15,7 @@ import { ByteTokenizer } from '../../src/policy/tokenizer-byte.ts';
 import { loadCheckpoint, saveCheckpoint } from '../../src/policy/checkpoint.ts';
 import { defineSftPipeline } from '../../src/runtime/sft-config.ts';
 import { exportSequences, importHfWarmStart } from '../../src/runtime/sft-run.ts';
+import { readSafetensorsDir } from '../../src/policy/safetensors-file.ts';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const PYTHON = '/usr/bin/python3';
@@ -142,6 +143,42 @@ test('sft_torch.py --shape sets the model\'s size from the same ids; unknown fie
     assert.match(String(bad.stderr), /--shape: unknown model fields \['width'\]/);
     const notJson = run('--plain', '--shape', '{dModel: 32}');
     assert.match(String(notJson.stderr), /--shape: not JSON/);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('sft_torch.py --save-every writes the weights along the way, each folder readable, and refuses a negative period', { skip, timeout: 120_000 }, async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'rlef-torch-every-'));
+  try {
+    const config = {
+      vocabSize: 264, dModel: 16, nLayers: 1, nHeads: 2, nKvHeads: 2, headDim: 8, ffnDim: 32,
+      ropeTheta: 10000, rmsNormEps: 1e-5, tieEmbeddings: true, maxContext: 64,
+    };
+    const seqs = Array.from({ length: 8 }, (_, i) => ({
+      problemId: `p${i}`, kind: 'solve' as const, ids: Int32Array.from({ length: 12 }, (_, j) => 20 + i + j),
+      trainMask: Uint8Array.from({ length: 12 }, () => 1), trainedTokens: 12,
+    }));
+    await exportSequences(join(dir, 'seq'), seqs, { model: config });
+    // 8 sequences of 12 ids in steps of 48 ids: 2 steps an epoch, 6 in all; saved after steps 2 and 4.
+    const run = (...extra: string[]): ReturnType<typeof spawnSync> => spawnSync(PYTHON, [TRAINER, '--data', join(dir, 'seq'), '--out', join(dir, 'hf'),
+      '--epochs', '3', '--batch-tokens', '48', '--warmup', '1', '--lr', '1e-2', '--threads', '1', '--plain', '--save-dtype', 'F16', ...extra], { encoding: 'utf8' });
+    const ok = run('--save-every', '2');
+    assert.equal(ok.status, 0, String(ok.stderr));
+    assert.deepEqual((await readdir(join(dir, 'hf'))).filter((f) => f.startsWith('step-')).sort(), ['step-000002', 'step-000004']);
+    const weights = async (sub: string): Promise<Float32Array> => {
+      const all = await readSafetensorsDir(join(dir, 'hf', sub));
+      return Float32Array.from([...all.values()].flatMap((t) => Array.from(t.data)));
+    };
+    const [two, four, end] = [await weights('step-000002'), await weights('step-000004'), await weights('.')];
+    assert.ok(two.some((x, i) => x !== four[i]) && four.some((x, i) => x !== end[i]), 'training moved the weights between saves');
+    const info = JSON.parse(await readFile(join(dir, 'hf', 'step-000004', 'train.json'), 'utf8')) as { steps: number; plannedSteps: number; intermediate: boolean };
+    assert.deepEqual([info.steps, info.plannedSteps, info.intermediate], [4, 6, true]);
+    const final = JSON.parse(await readFile(join(dir, 'hf', 'train.json'), 'utf8')) as { steps: number; finalLoss: number };
+    assert.equal(final.steps, 6);
+    assert.ok(Number.isFinite(final.finalLoss), 'a run shorter than --log-every still records its final loss');
+    const bad = run('--save-every', '-1');
+    assert.match(String(bad.stderr), /--save-every must be >= 0/);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
