@@ -237,10 +237,9 @@ def main(argv):
             step += 1
             seen += sum(seqs[i][0].numel() for i in rows)
             window.append(float(loss))
-            last_loss = float(loss)
             if args.save_every > 0 and step % args.save_every == 0 and step < total_steps:
                 save(os.path.join(args.out, f"step-{step:06d}"),
-                     {"steps": step, "plannedSteps": total_steps, "lr": lr_at(step - 1), "lastLoss": last_loss,
+                     {"steps": step, "plannedSteps": total_steps, "lr": lr_at(step - 1), "lastLoss": float(loss),
                       "seconds": round(time.time() - started, 1), "intermediate": True})
             if step % args.log_every == 0 or step == total_steps:
                 mean = sum(window) / len(window)

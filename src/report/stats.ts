@@ -5,6 +5,7 @@
  */
 import type { Split, TurnRow } from '../store/schema.ts';
 import { groupEpisodes, turnOf, type StoredEpisode } from './episodes.ts';
+import { sameProgram } from '../rl/episode-turns.ts';
 
 /** A ratio with its parts, so a table can say `3/4` and JSON readers can re-aggregate. */
 export interface Ratio {
@@ -131,10 +132,4 @@ function groupStats(split: Split, iteration: number | null, episodes: readonly S
     meanTurns: mean(episodes.map((e) => e.numTurns)),
     incomplete: episodes.filter((e) => !e.complete).length,
   };
-}
-
-/** The same program up to trailing spaces and blank lines. */
-export function sameProgram(a: string, b: string): boolean {
-  const lines = (code: string): string => code.split('\n').map((l) => l.trimEnd()).filter((l) => l !== '').join('\n');
-  return lines(a) === lines(b);
 }

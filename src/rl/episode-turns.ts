@@ -33,11 +33,14 @@ export interface EpisodeTurns {
   readonly groupId?: string | number;
 }
 
-/**
- * Whether turn `t`'s code is the code of an earlier turn (compared without surrounding
- * whitespace); a turn without code (null) is never a repeat.
- */
+/** The same program up to trailing spaces and blank lines (as `rlef stats` counts repeats). */
+export function sameProgram(a: string, b: string): boolean {
+  const lines = (code: string): string => code.split('\n').map((l) => l.trimEnd()).filter((l) => l !== '').join('\n');
+  return lines(a) === lines(b);
+}
+
+/** Whether turn `t`'s code is {@link sameProgram} as an earlier turn's; a turn without code (null) never is. */
 export function repeatsEarlierCode(codes: readonly (string | null)[], t: number): boolean {
-  const code = codes[t]?.trim();
-  return code !== undefined && codes.slice(0, t).some((earlier) => earlier?.trim() === code);
+  const code = codes[t];
+  return code !== null && code !== undefined && codes.slice(0, t).some((earlier) => earlier !== null && earlier !== undefined && sameProgram(earlier, code));
 }

@@ -12,7 +12,7 @@
 import { readFile } from 'node:fs/promises';
 import { InputError } from './errors.ts';
 import { groupEpisodes, turnOf } from '../report/episodes.ts';
-import { sameProgram } from '../report/stats.ts';
+import { sameProgram } from '../rl/episode-turns.ts';
 import type { TurnRow } from '../store/schema.ts';
 import type { Problem } from '../problems/problem.ts';
 import type { SftExample } from './sft-data.ts';

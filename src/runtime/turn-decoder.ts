@@ -54,15 +54,14 @@ export class LocalDecoder implements TurnDecoder {
       return fit.rendered.ids;
     });
     const version = this.version;
+    const retry = sampling.retryTemperature;
     const outputs = await generate(
       this.model,
       prompts.map((ids) => Array.from(ids)),
       {
         maxNewTokens: sampling.maxNewTokens,
         temperature: sampling.temperature,
-        temperatures: requests.map((r) =>
-          r.dialog.some((m) => m.role === 'assistant') ? (sampling.retryTemperature ?? sampling.temperature) : sampling.temperature,
-        ),
+        ...(retry === undefined ? {} : { temperatures: requests.map((r) => (r.dialog.some((m) => m.role === 'assistant') ? retry : sampling.temperature)) }),
         topP: sampling.topP,
         stopTokens: template.stopTokens,
         seed: 'batch',

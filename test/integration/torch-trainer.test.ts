@@ -116,18 +116,23 @@ test('sft_torch.py --init: a project checkpoint comes back bit for bit at lr 0, 
   }
 });
 
+/** Eight 12-id sequences of a one-layer, d_model-16 byte model, exported for sft_torch.py. */
+async function exportTinySequences(to: string): Promise<void> {
+  const config = {
+    vocabSize: 264, dModel: 16, nLayers: 1, nHeads: 2, nKvHeads: 2, headDim: 8, ffnDim: 32,
+    ropeTheta: 10000, rmsNormEps: 1e-5, tieEmbeddings: true, maxContext: 64,
+  };
+  const seqs = Array.from({ length: 8 }, (_, i) => ({
+    problemId: `p${i}`, kind: 'solve' as const, ids: Int32Array.from({ length: 12 }, (_, j) => 20 + i + j),
+    trainMask: Uint8Array.from({ length: 12 }, () => 1), trainedTokens: 12,
+  }));
+  await exportSequences(to, seqs, { model: config });
+}
+
 test('sft_torch.py --shape sets the model\'s size from the same ids; unknown fields and bad JSON are refused', { skip, timeout: 120_000 }, async () => {
   const dir = await mkdtemp(join(tmpdir(), 'rlef-torch-shape-'));
   try {
-    const config = {
-      vocabSize: 264, dModel: 16, nLayers: 1, nHeads: 2, nKvHeads: 2, headDim: 8, ffnDim: 32,
-      ropeTheta: 10000, rmsNormEps: 1e-5, tieEmbeddings: true, maxContext: 64,
-    };
-    const seqs = Array.from({ length: 8 }, (_, i) => ({
-      problemId: `p${i}`, kind: 'solve' as const, ids: Int32Array.from({ length: 12 }, (_, j) => 20 + i + j),
-      trainMask: Uint8Array.from({ length: 12 }, () => 1), trainedTokens: 12,
-    }));
-    await exportSequences(join(dir, 'seq'), seqs, { model: config });
+    await exportTinySequences(join(dir, 'seq'));
     const run = (...extra: string[]): ReturnType<typeof spawnSync> => spawnSync(PYTHON, [TRAINER, '--data', join(dir, 'seq'), '--out', join(dir, 'hf'),
       '--epochs', '1', '--batch-tokens', '48', '--warmup', '1', '--threads', '1', ...extra], { encoding: 'utf8' });
     const ok = run('--plain', '--shape', '{"dModel": 32, "nLayers": 2, "nHeads": 4, "nKvHeads": 2}');
@@ -151,15 +156,7 @@ test('sft_torch.py --shape sets the model\'s size from the same ids; unknown fie
 test('sft_torch.py --save-every writes the weights along the way, each folder readable, and refuses a negative period', { skip, timeout: 120_000 }, async () => {
   const dir = await mkdtemp(join(tmpdir(), 'rlef-torch-every-'));
   try {
-    const config = {
-      vocabSize: 264, dModel: 16, nLayers: 1, nHeads: 2, nKvHeads: 2, headDim: 8, ffnDim: 32,
-      ropeTheta: 10000, rmsNormEps: 1e-5, tieEmbeddings: true, maxContext: 64,
-    };
-    const seqs = Array.from({ length: 8 }, (_, i) => ({
-      problemId: `p${i}`, kind: 'solve' as const, ids: Int32Array.from({ length: 12 }, (_, j) => 20 + i + j),
-      trainMask: Uint8Array.from({ length: 12 }, () => 1), trainedTokens: 12,
-    }));
-    await exportSequences(join(dir, 'seq'), seqs, { model: config });
+    await exportTinySequences(join(dir, 'seq'));
     // 8 sequences of 12 ids in steps of 48 ids: 2 steps an epoch, 6 in all; saved after steps 2 and 4.
     const run = (...extra: string[]): ReturnType<typeof spawnSync> => spawnSync(PYTHON, [TRAINER, '--data', join(dir, 'seq'), '--out', join(dir, 'hf'),
       '--epochs', '3', '--batch-tokens', '48', '--warmup', '1', '--lr', '1e-2', '--threads', '1', '--plain', '--save-dtype', 'F16', ...extra], { encoding: 'utf8' });

@@ -49,9 +49,9 @@ test('the repeat reward appears exactly on the non-final turns with code marked 
   );
 });
 
-test('a repeat is code seen in an earlier turn of the episode, whitespace around it aside', () => {
-  const codes = ['print(1)', null, 'print(1)\n', 'print(2)', 'print(2)', null];
-  assert.deepEqual(codes.map((_, t) => repeatsEarlierCode(codes, t)), [false, false, true, false, true, false]);
+test('a repeat is code seen in an earlier turn of the episode, trailing spaces and blank lines aside', () => {
+  const codes = ['print(1)', null, 'print(1)  \n\n', 'print(2)', 'print(2)', null, '  print(1)'];
+  assert.deepEqual(codes.map((_, t) => repeatsEarlierCode(codes, t)), [false, false, true, false, true, false, false]);
   assert.equal(repeatsEarlierCode([], 0), false);
 });
 
