@@ -35,6 +35,13 @@ export interface SftPipelineConfig {
   readonly augment?: SftAugment;
   /** Confusion repairs per training problem (another problem's reference as the first attempt; default 0). */
   readonly confusions?: number;
+  /**
+   * The new-token budget the decoder will leave (its `maxNewTokens`). When set, each dialog's
+   * prompt part is trimmed to `model.maxContext` minus it by the decoder's context policy, so that
+   * a repair after long feedback (a traceback) is trained in the layout it is sampled in; when
+   * absent, dialogs are trained whole and those over the context are left out.
+   */
+  readonly fitToGeneration?: number;
   readonly training: {
     readonly steps: number;
     /** Ids per optimizer step (whole dialogs are added until the step holds at least this many). */

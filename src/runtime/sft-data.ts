@@ -14,6 +14,7 @@ import { formatFeedback, initialPrompt } from '../exec/feedback.ts';
 import { problemLimits, type Problem } from '../problems/problem.ts';
 import type { ChatMessage, ChatTemplate } from '../policy/chat.ts';
 import { renderDialog } from '../policy/chat.ts';
+import { fitPromptToContext } from '../policy/context.ts';
 import { seededRandom } from '../eval/seeded-random.ts';
 import { shuffle } from './shuffle.ts';
 import { dropWords } from '../problems/drop-words.ts';
@@ -280,6 +281,17 @@ function repairExample(kind: SftKind, problem: Problem, attempt: string, feedbac
   };
 }
 
+/** The example with its prompt part fitted as the decoder fits it; unchanged unless its one target is the last message. */
+function fitAsDecoded(template: ChatTemplate, example: SftExample, maxLength: number, generationBudget: number): SftExample | undefined {
+  const last = example.dialog.length - 1;
+  const answer = example.dialog[last];
+  if (answer === undefined || example.trained.length !== 1 || example.trained[0] !== last) return example;
+  const fit = fitPromptToContext(template, example.dialog.slice(0, last), { contextLength: maxLength, generationBudget });
+  if (!fit.ok) return undefined;
+  if (fit.report.originalTokens === fit.report.finalTokens) return example;
+  return { ...example, dialog: [...fit.dialog, answer], trained: [fit.dialog.length] };
+}
+
 function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
   const out = new Map<string, T[]>();
   for (const item of items) {
@@ -293,14 +305,21 @@ function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, 
 /**
  * Renders an example with the chat template; the trained mask is the template's assistant mask
  * restricted to the trained messages. Undefined when the rendering exceeds `maxLength` ids.
+ *
+ * With `generationBudget`, a dialog whose only target is its last message is first shown as the
+ * decoder would show it: everything before that answer is fitted to `maxLength − generationBudget`
+ * ids by the decoder's context policy ({@link fitPromptToContext}: old answers and feedback become
+ * markers first), so that a repair after long feedback is trained in the layout it is sampled in.
  */
-export function renderSftExample(template: ChatTemplate, example: SftExample, maxLength: number): SftSequence | undefined {
-  const rendered = renderDialog(template, example.dialog);
+export function renderSftExample(template: ChatTemplate, example: SftExample, maxLength: number, generationBudget?: number): SftSequence | undefined {
+  const fitted = generationBudget === undefined ? example : fitAsDecoded(template, example, maxLength, generationBudget);
+  if (fitted === undefined) return undefined;
+  const rendered = renderDialog(template, fitted.dialog);
   if (rendered.ids.length > maxLength) return undefined;
   const trainMask = new Uint8Array(rendered.ids.length);
   let trainedTokens = 0;
   for (const turn of rendered.turns) {
-    if (!example.trained.includes(turn.message)) continue;
+    if (!fitted.trained.includes(turn.message)) continue;
     for (let i = turn.start; i < turn.end; i++) {
       trainMask[i] = rendered.assistantMask[i] ?? 0;
       trainedTokens += trainMask[i] ?? 0;

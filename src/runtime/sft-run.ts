@@ -64,6 +64,10 @@ export async function runSft(options: RunSftOptions): Promise<SftSummary> {
   const t = pipeline.training;
   const started = performance.now();
 
+  const budget = pipeline.fitToGeneration;
+  if (budget !== undefined && !(Number.isInteger(budget) && budget >= 1 && budget < pipeline.model.maxContext)) {
+    throw new UsageError(`pipeline ${pipeline.name}: fitToGeneration must be a whole number of tokens in [1, ${pipeline.model.maxContext}), got ${budget}`);
+  }
   const backend = await selectBackend(options.backend ?? 'auto', { log });
   const problems = await loadTrainProblems(pipeline, path);
   log(`[sft] ${problems.length} training problems from ${trainFiles(pipeline).join(', ')}`);
@@ -109,7 +113,7 @@ export async function runSft(options: RunSftOptions): Promise<SftSummary> {
     const sequences: SftSequence[] = [];
     let tooLong = 0;
     for (const example of data.examples) {
-      const seq = renderSftExample(template, example, pipeline.model.maxContext);
+      const seq = renderSftExample(template, example, pipeline.model.maxContext, pipeline.fitToGeneration);
       if (seq === undefined) tooLong++;
       else sequences.push(seq);
     }

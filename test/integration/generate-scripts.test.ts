@@ -1,7 +1,8 @@
 /**
- * pipelines/generate-grammar.ts and pipelines/generate-crossed.ts as a user runs them: they write
- * the problems their library functions make (same bytes), say what they wrote, and answer bad
- * arguments with one usage line and exit 64, writing nothing.
+ * pipelines/generate-grammar.ts, generate-crossed.ts and generate-crash-repairs.ts as a user runs
+ * them: they write the problems their library functions make (same bytes), say what they wrote,
+ * and answer bad arguments with one usage line and a failing exit (64; commander's 1 for the
+ * crash script), writing nothing.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -46,6 +47,35 @@ test('generate-crossed writes both crossed sets', async () => {
     }
     const bad = await script('generate-crossed.ts', '--seed', 'x', '--out-dir', dir).catch((e: { code: number; stderr: string }) => e);
     assert.ok('code' in bad && bad.code === 64);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('generate-crash-repairs keeps only variants that raise, the same bytes for the same seed', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'rlef-crash-'));
+  try {
+    const smoke = join(REPO_ROOT, 'data', 'suite', 'smoke.jsonl');
+    const [a, b] = [join(dir, 'a.jsonl'), join(dir, 'b.jsonl')];
+    const { stdout } = await script('generate-crash-repairs.ts', '--out', a, '--per-problem', '2', smoke);
+    await script('generate-crash-repairs.ts', '--out', b, '--per-problem', '2', smoke);
+    assert.match(stdout, /^\d+ of \d+ problems, \d+ crashing variants \(.+\) -> /);
+    const text = await readFile(a, 'utf8');
+    assert.ok(text === (await readFile(b, 'utf8')), 'two runs differ');
+    const problems = text.trim().split('\n').map((line) => JSON.parse(line) as { id: string; solutions: string[]; incorrectSolutions: string[]; tests: { public: { input: string }[] } });
+    assert.ok(problems.length > 0);
+    const { runBatch } = await import('../../src/suite/python-batch.ts');
+    const results = await runBatch(problems.map((p) => ({ programs: [...p.solutions.slice(0, 1), ...p.incorrectSolutions], inputs: [p.tests.public[0]!.input] })));
+    problems.forEach((p, i) => {
+      assert.match(p.id, /\/crash$/);
+      assert.ok(p.incorrectSolutions.length >= 1 && p.incorrectSolutions.length <= 2);
+      assert.equal(results[i]![0]![0]!.ok, true, `${p.id}: the reference runs`);
+      for (let j = 1; j <= p.incorrectSolutions.length; j++) assert.equal(results[i]![j]![0]!.ok, false, `${p.id}: variant ${j} raises`);
+    });
+    const bad = await script('generate-crash-repairs.ts', smoke).catch((e: { code: number; stderr: string }) => e);
+    assert.ok('code' in bad && bad.code !== 0, 'no --out is refused');
+    assert.match(bad.stderr, /required option '--out <file>'/);
+    assert.deepEqual((await readdir(dir)).sort(), ['a.jsonl', 'b.jsonl']);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -148,6 +148,37 @@ test('a dialog longer than the limit is left out', () => {
   assert.equal(renderSftExample(template, example, 10), undefined);
 });
 
+test('with a generation budget, a repair after long feedback is trained in the layout the decoder samples it in', async () => {
+  const { fitPromptToContext, OMITTED_ANSWER } = await import('../../../src/policy/context.ts');
+  const { renderPromptForGeneration } = await import('../../../src/policy/chat.ts');
+  const repair = data.examples.find((e) => e.kind === 'repair');
+  assert.ok(repair);
+  const whole = renderSftExample(template, repair, 4096);
+  assert.ok(whole);
+  const answer = repair.dialog.at(-1)!;
+  // Context sizes around the dialog's own length: untouched, the old answer a marker, or more cut.
+  for (const extra of [0, 40, 80, 200]) {
+    const budget = 100;
+    const maxLength = whole.ids.length - answer.content.length + budget - extra;
+    const seq = renderSftExample(template, repair, maxLength, budget);
+    assert.ok(seq, `extra ${extra}`);
+    const fit = fitPromptToContext(template, repair.dialog.slice(0, -1), { contextLength: maxLength, generationBudget: budget });
+    assert.ok(fit.ok);
+    const prompt = fit.rendered.ids;
+    // The ids before the answer are exactly the decoder's prompt; the answer alone is trained.
+    assert.deepEqual(Array.from(seq.ids.slice(0, prompt.length)), Array.from(prompt));
+    assert.deepEqual(trainedRuns(seq.ids, seq.trainMask), [`${answer.content}<|eot|>`]);
+    assert.ok(seq.ids.length <= maxLength);
+    if (extra === 0) assert.deepEqual(seq, whole);
+    else assert.ok(seq.ids.length < whole.ids.length);
+    if (extra === 40) assert.ok(template.tokenizer.decode(Array.from(seq.ids)).includes(OMITTED_ANSWER));
+  }
+  // Without a budget nothing is fitted; a solve dialog is never changed.
+  const solve = data.examples.find((e) => e.kind === 'solve')!;
+  assert.deepEqual(renderSftExample(template, solve, 1024, 128), renderSftExample(template, solve, 1024));
+  assert.ok(renderPromptForGeneration(template, solve.dialog.slice(0, 1)).ids.length > 0);
+});
+
 test('dropWords only removes whole words of the statement line, keeps parameter-bearing and one-letter words, never empties it', async () => {
   const { dropWords } = await import('../../../src/problems/drop-words.ts');
   const fc = await import('fast-check');

@@ -78,6 +78,10 @@ test('runSft trains from the smoke split, writes a checkpoint rlef train can loa
     }
     const otherShape = { ...tuned, model: { ...pipeline.model, ffnDim: 96 }, out: join(dir, 'ft2') };
     await assert.rejects(runSft({ pipeline: otherShape, root: ROOT, backend: 'wasm', log: () => undefined }), (error: unknown) => error instanceof UsageError && /ffnDim \(64 vs 96\)/.test(error.message));
+    for (const fitToGeneration of [0, 1024, 2.5]) {
+      const badFit = { ...tuned, fitToGeneration, out: join(dir, 'ft3') };
+      await assert.rejects(runSft({ pipeline: badFit, root: ROOT, backend: 'wasm', log: () => undefined }), (error: unknown) => error instanceof UsageError && error.message.includes(`fitToGeneration must be a whole number of tokens in [1, 1024), got ${fitToGeneration}`));
+    }
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
