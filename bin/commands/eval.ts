@@ -73,6 +73,7 @@ export function registerEval(program: Command): void {
     .option('--rollouts <n>', 'rollouts per problem', positiveInt, 20)
     .option('--temperature <t>', 'sampling temperature', number, 0.2)
     .option('--retry-temperature <t>', 'sampling temperature of turns after the first (local policies; default: --temperature)', number)
+    .option('--shorten-feedback', 'when a dialog outgrows the context, list fewer failed tests in feedback before hiding old answers (local policies)', false)
     .option('--top-p <p>', 'nucleus sampling mass', number, 0.95)
     .option('--max-new-tokens <n>', 'token budget per response (default for a local model: 512, or an eighth of its context when less; the server\'s default for openai:)', positiveInt)
     .addOption(new Option('--feedback <mode>', 'feedback between turns').choices([...EVAL_FEEDBACK]).default('real'))
@@ -90,7 +91,7 @@ export function registerEval(program: Command): void {
     .addHelpText('after', HELP)
     .action(async (opts: {
       policy: string; model?: string; apiKeyEnv: string; data: string; format: FormatOption; split?: string; turns: number[];
-      rollouts: number; temperature: number; retryTemperature?: number; topP: number; maxNewTokens?: number; feedback: EvalFeedback; metrics: MetricSpec[];
+      rollouts: number; temperature: number; retryTemperature?: number; shortenFeedback: boolean; topP: number; maxNewTokens?: number; feedback: EvalFeedback; metrics: MetricSpec[];
       dropWords?: number; limit?: number; concurrency: number; seed: number; out?: string; json: boolean; backend: BackendPreference; workers?: number;
       requestTimeout?: number; cache: boolean;
     }) => {
@@ -107,6 +108,7 @@ export function registerEval(program: Command): void {
         rollouts: opts.rollouts,
         temperature: opts.temperature,
         ...(opts.retryTemperature === undefined ? {} : { retryTemperature: opts.retryTemperature }),
+        ...(opts.shortenFeedback ? { shortenFeedback: true } : {}),
         topP: opts.topP,
         ...(opts.maxNewTokens === undefined ? {} : { maxNewTokens: opts.maxNewTokens }),
         feedback: opts.feedback,

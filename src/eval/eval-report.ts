@@ -38,6 +38,8 @@ export interface EvalReport {
   readonly temperature: number;
   /** Temperature of turns after the first, when it differs (`--retry-temperature`). */
   readonly retryTemperature?: number;
+  /** Set when long dialogs were fitted by listing fewer failed tests first (`--shorten-feedback`). */
+  readonly shortenFeedback?: true;
   readonly topP: number;
   readonly maxNewTokens?: number;
   readonly seed: number;
@@ -58,7 +60,7 @@ export function formatEvalReport(report: EvalReport): string {
   const model = report.model === undefined ? '' : ` (${report.model})`;
   lines.push(`rlef eval: ${report.policy}${model} on ${report.data}${report.split === undefined ? '' : ` [${report.split}]`}`);
   lines.push(
-    `${report.problems} problems × ${report.rollouts} rollouts, feedback ${report.feedback}, temperature ${report.temperature}${report.retryTemperature === undefined ? '' : ` (retries ${report.retryTemperature})`}, top-p ${report.topP}, seed ${report.seed}`,
+    `${report.problems} problems × ${report.rollouts} rollouts, feedback ${report.feedback}${report.shortenFeedback === true ? ' (shortened to fit)' : ''}, temperature ${report.temperature}${report.retryTemperature === undefined ? '' : ` (retries ${report.retryTemperature})`}, top-p ${report.topP}, seed ${report.seed}`,
   );
   if (report.stoppedEarly === true) lines.push('stopped early: the numbers cover only the episodes finished before the stop');
   for (const s of report.turnLimits) {

@@ -13,6 +13,7 @@
  */
 import type { ChatMessage, ChatTemplate, Dialog, RenderedDialog } from './chat.ts';
 import { messageLength, renderDialog, renderPromptForGeneration } from './chat.ts';
+import { RETRY_LINES } from '../exec/feedback.ts';
 
 /** Replaces an old answer. */
 export const OMITTED_ANSWER = '[earlier answer omitted]';
@@ -34,6 +35,8 @@ export interface TrimReport {
   readonly problemCharsRemoved: number;
   /** Code points cut from the last user message's tail. */
   readonly lastUserCharsRemoved: number;
+  /** Failed tests left out of feedback messages (`shortenFeedback`). */
+  readonly testsOmitted: number;
 }
 
 /** A dialog that fits, or why none can. */
@@ -47,6 +50,12 @@ export interface FitOptions {
   readonly limit: number;
   /** Render as a generation prompt (ends with the assistant header). Default true. */
   readonly forGeneration?: boolean;
+  /**
+   * Before anything else, list fewer failed tests in feedback messages (oldest message first,
+   * down to the first failed test of each), so that a long feedback (tracebacks) does not push the
+   * latest answer out. Default false.
+   */
+  readonly shortenFeedback?: boolean;
 }
 
 /**
@@ -56,9 +65,28 @@ export interface FitOptions {
 export function fitPromptToContext(
   template: ChatTemplate,
   dialog: Dialog,
-  window: { readonly contextLength: number; readonly generationBudget: number },
+  window: { readonly contextLength: number; readonly generationBudget: number; readonly shortenFeedback?: boolean },
 ): FitResult {
-  return fitDialog(template, dialog, { limit: window.contextLength - window.generationBudget });
+  return fitDialog(template, dialog, { limit: window.contextLength - window.generationBudget, shortenFeedback: window.shortenFeedback ?? false });
+}
+
+const FAILED_HEAD = 'Your code failed the following tests:\n\n';
+const FAILED_TAIL = `\n\n${RETRY_LINES}`;
+
+/**
+ * The failed-test entries of a feedback message of RLEF.md §1.3 (`formatFeedback`), or undefined
+ * when `content` is not one.
+ */
+export function failedTestEntries(content: string): string[] | undefined {
+  if (!content.startsWith(FAILED_HEAD) || !content.endsWith(FAILED_TAIL)) return undefined;
+  const body = content.slice(FAILED_HEAD.length, content.length - FAILED_TAIL.length);
+  if (!body.startsWith('- input `')) return undefined;
+  return body.split(/\n(?=- input `)/);
+}
+
+/** A feedback message listing only the first `keep` of its failed tests. */
+function keepFailedTests(entries: readonly string[], keep: number): string {
+  return `${FAILED_HEAD}${entries.slice(0, keep).join('\n')}${FAILED_TAIL}`;
 }
 
 interface Slot {
@@ -82,13 +110,14 @@ export function fitDialog(template: ChatTemplate, dialog: Dialog, options: FitOp
   const dropped: number[] = [];
   let problemCharsRemoved = 0;
   let lastUserCharsRemoved = 0;
+  let testsOmitted = 0;
 
   const done = (): FitResult => {
     const fitted = slots.map((slot) => slot.message);
     const rendered = forGeneration ? renderPromptForGeneration(template, fitted) : renderDialog(template, fitted);
     const report: TrimReport = {
       limit, originalTokens, finalTokens: rendered.ids.length,
-      shortened: shortened.filter((i) => !dropped.includes(i)), dropped, problemCharsRemoved, lastUserCharsRemoved,
+      shortened: shortened.filter((i) => !dropped.includes(i)), dropped, problemCharsRemoved, lastUserCharsRemoved, testsOmitted,
     };
     return { ok: true, dialog: fitted, rendered, report };
   };
@@ -106,6 +135,19 @@ export function fitDialog(template: ChatTemplate, dialog: Dialog, options: FitOp
     slot.length = messageLength(template, message);
   };
 
+  // 0. (shortenFeedback) Feedback lists fewer failed tests, oldest message first, down to one each.
+  if (options.shortenFeedback === true) {
+    for (const slot of slots.slice(1)) {
+      if (slot.message.role !== 'user') continue;
+      const entries = failedTestEntries(slot.message.content);
+      if (entries === undefined) continue;
+      for (let keep = entries.length - 1; keep >= 1; keep--) {
+        replace(slot, { role: 'user', content: keepFailedTests(entries, keep) });
+        testsOmitted++;
+        if (total() <= limit) return done();
+      }
+    }
+  }
   // 1. Old turns become markers, oldest first.
   for (const slot of slots.slice(1, tailStart)) {
     const content = slot.message.role === 'assistant' ? OMITTED_ANSWER : OMITTED_FEEDBACK;

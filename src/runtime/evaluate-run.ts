@@ -59,6 +59,8 @@ export interface EvaluateOptions {
   readonly temperature: number;
   /** Temperature of turns after the first, local policies only (default `temperature`). */
   readonly retryTemperature?: number;
+  /** Local policies: fit long dialogs by listing fewer failed tests first (`SamplingOptions.shortenFeedback`). */
+  readonly shortenFeedback?: boolean;
   readonly topP: number;
   /** Token budget per response (default 512 for local models, the server's default for openai:). */
   readonly maxNewTokens?: number;
@@ -329,6 +331,7 @@ async function makePolicy(spec: PolicySpec, options: EvaluateOptions, log: (line
       const decoder = new LocalDecoder(loaded.model, chatTemplateFor(loaded.tokenizer), {
         temperature: options.temperature,
         ...(options.retryTemperature === undefined ? {} : { retryTemperature: options.retryTemperature }),
+        ...(options.shortenFeedback === true ? { shortenFeedback: true } : {}),
         topP: options.topP,
         maxNewTokens,
       });
@@ -348,6 +351,7 @@ function validate(options: EvaluateOptions, spec: PolicySpec): void {
     if (!(options.retryTemperature >= 0)) throw new UsageError('--retry-temperature must be ≥ 0');
     if (spec.kind !== 'local') throw new UsageError('--retry-temperature applies to a local policy (a checkpoint folder) only');
   }
+  if (options.shortenFeedback === true && spec.kind !== 'local') throw new UsageError('--shorten-feedback applies to a local policy (a checkpoint folder) only');
   if (!(options.topP > 0 && options.topP <= 1)) throw new UsageError('--top-p must lie in (0, 1]');
   if (options.dropWords !== undefined && !(options.dropWords >= 0 && options.dropWords < 1)) throw new UsageError('--drop-words must lie in [0, 1)');
 }
@@ -387,6 +391,7 @@ function configOf(options: EvaluateOptions): Omit<EvalReport, 'problems' | 'outD
     feedback: options.feedback,
     temperature: options.temperature,
     ...(options.retryTemperature === undefined ? {} : { retryTemperature: options.retryTemperature }),
+    ...(options.shortenFeedback === true ? { shortenFeedback: true as const } : {}),
     topP: options.topP,
     ...(options.maxNewTokens === undefined ? {} : { maxNewTokens: options.maxNewTokens }),
     seed: options.seed,

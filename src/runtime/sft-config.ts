@@ -42,6 +42,8 @@ export interface SftPipelineConfig {
    * absent, dialogs are trained whole and those over the context are left out.
    */
   readonly fitToGeneration?: number;
+  /** With `fitToGeneration`: fit as a decoder with `shortenFeedback` does (fewer failed tests listed before turns are trimmed). */
+  readonly shortenFeedback?: boolean;
   readonly training: {
     readonly steps: number;
     /** Ids per optimizer step (whole dialogs are added until the step holds at least this many). */

@@ -281,12 +281,18 @@ function repairExample(kind: SftKind, problem: Problem, attempt: string, feedbac
   };
 }
 
+/** How the decoder fits prompts: the new-token budget it reserves, and whether feedback lists fewer failed tests first. */
+export interface DecoderFit {
+  readonly generationBudget: number;
+  readonly shortenFeedback?: boolean;
+}
+
 /** The example with its prompt part fitted as the decoder fits it; unchanged unless its one target is the last message. */
-function fitAsDecoded(template: ChatTemplate, example: SftExample, maxLength: number, generationBudget: number): SftExample | undefined {
+function fitAsDecoded(template: ChatTemplate, example: SftExample, maxLength: number, decoder: DecoderFit): SftExample | undefined {
   const last = example.dialog.length - 1;
   const answer = example.dialog[last];
   if (answer === undefined || example.trained.length !== 1 || example.trained[0] !== last) return example;
-  const fit = fitPromptToContext(template, example.dialog.slice(0, last), { contextLength: maxLength, generationBudget });
+  const fit = fitPromptToContext(template, example.dialog.slice(0, last), { contextLength: maxLength, ...decoder });
   if (!fit.ok) return undefined;
   if (fit.report.originalTokens === fit.report.finalTokens) return example;
   return { ...example, dialog: [...fit.dialog, answer], trained: [fit.dialog.length] };
@@ -306,13 +312,13 @@ function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, 
  * Renders an example with the chat template; the trained mask is the template's assistant mask
  * restricted to the trained messages. Undefined when the rendering exceeds `maxLength` ids.
  *
- * With `generationBudget`, a dialog whose only target is its last message is first shown as the
- * decoder would show it: everything before that answer is fitted to `maxLength − generationBudget`
- * ids by the decoder's context policy ({@link fitPromptToContext}: old answers and feedback become
+ * With `fit`, a dialog whose only target is its last message is first shown as the decoder would
+ * show it: everything before that answer is fitted to `maxLength − fit.generationBudget` ids by
+ * the decoder's context policy ({@link fitPromptToContext}: old answers and feedback become
  * markers first), so that a repair after long feedback is trained in the layout it is sampled in.
  */
-export function renderSftExample(template: ChatTemplate, example: SftExample, maxLength: number, generationBudget?: number): SftSequence | undefined {
-  const fitted = generationBudget === undefined ? example : fitAsDecoded(template, example, maxLength, generationBudget);
+export function renderSftExample(template: ChatTemplate, example: SftExample, maxLength: number, fit?: DecoderFit): SftSequence | undefined {
+  const fitted = fit === undefined ? example : fitAsDecoded(template, example, maxLength, fit);
   if (fitted === undefined) return undefined;
   const rendered = renderDialog(template, fitted.dialog);
   if (rendered.ids.length > maxLength) return undefined;

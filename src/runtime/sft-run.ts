@@ -110,10 +110,11 @@ export async function runSft(options: RunSftOptions): Promise<SftSummary> {
       },
     });
     const template = chatTemplateFor(tokenizer);
+    const fit = budget === undefined ? undefined : { generationBudget: budget, shortenFeedback: pipeline.shortenFeedback ?? false };
     const sequences: SftSequence[] = [];
     let tooLong = 0;
     for (const example of data.examples) {
-      const seq = renderSftExample(template, example, pipeline.model.maxContext, pipeline.fitToGeneration);
+      const seq = renderSftExample(template, example, pipeline.model.maxContext, fit);
       if (seq === undefined) tooLong++;
       else sequences.push(seq);
     }

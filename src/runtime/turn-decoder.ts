@@ -16,6 +16,11 @@ export interface SamplingOptions {
   readonly retryTemperature?: number;
   readonly topP: number;
   readonly maxNewTokens: number;
+  /**
+   * Fit long dialogs by listing fewer failed tests in feedback first, before old turns become
+   * markers (`fitDialog`'s `shortenFeedback`; default false). *(beyond the paper)*
+   */
+  readonly shortenFeedback?: boolean;
 }
 
 /** A turn as decoded; the service adds the timing. */
@@ -49,6 +54,7 @@ export class LocalDecoder implements TurnDecoder {
       const fit = fitPromptToContext(template, toChat(r.dialog, template), {
         contextLength: this.model.config.maxContext,
         generationBudget: sampling.maxNewTokens,
+        shortenFeedback: sampling.shortenFeedback ?? false,
       });
       if (!fit.ok) throw new RangeError(`prompt cannot fit the context: ${fit.reason}`);
       return fit.rendered.ids;

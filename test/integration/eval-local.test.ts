@@ -67,6 +67,16 @@ test('rlef eval runs a checkpoint of ours through the policy service, seeded per
     assert.equal(new Set(turn(0)).size, 1);
     assert.equal(new Set(turn(1)).size, 2);
     await assert.rejects(evaluate({ ...options('d'), retryTemperature: -1 }), /--retry-temperature must be ≥ 0/);
+    // --shorten-feedback is recorded in eval.json and the header; an openai: policy refuses it.
+    const short = await evaluate({ ...options('e'), shortenFeedback: true });
+    assert.equal(short.shortenFeedback, true);
+    assert.equal(report.shortenFeedback, undefined);
+    const { formatEvalReport } = await import('../../src/eval/eval-report.ts');
+    assert.match(formatEvalReport(short), /feedback real \(shortened to fit\), temperature/);
+    await assert.rejects(
+      evaluate({ ...options('f'), policy: 'openai:http://127.0.0.1:9', model: 'm', shortenFeedback: true }),
+      /--shorten-feedback applies to a local policy/,
+    );
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

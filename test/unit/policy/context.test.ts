@@ -4,7 +4,9 @@ import { readFile } from 'node:fs/promises';
 import fc from 'fast-check';
 import type { ChatMessage, ChatTemplate, Dialog } from '../../../src/policy/chat.ts';
 import { chatTemplateFor, messageLength, renderDialog, renderPromptForGeneration, renderedLength } from '../../../src/policy/chat.ts';
-import { OMITTED_ANSWER, OMITTED_FEEDBACK, TRUNCATED, fitDialog, fitPromptToContext } from '../../../src/policy/context.ts';
+import { OMITTED_ANSWER, OMITTED_FEEDBACK, TRUNCATED, failedTestEntries, fitDialog, fitPromptToContext } from '../../../src/policy/context.ts';
+import { formatFeedback, INVALID_FEEDBACK } from '../../../src/exec/feedback.ts';
+import type { TestOutcome } from '../../../src/exec/types.ts';
 import { ByteTokenizer } from '../../../src/policy/tokenizer-byte.ts';
 import { HfTokenizer } from '../../../src/policy/tokenizer-hf.ts';
 
@@ -23,7 +25,7 @@ test('a dialog that fits is rendered unchanged', () => {
   const fit = fitPromptToContext(byteTemplate, episode, { contextLength: full + 100, generationBudget: 100 });
   assert.ok(fit.ok);
   assert.deepEqual(fit.dialog, episode);
-  assert.deepEqual(fit.report, { limit: full, originalTokens: full, finalTokens: full, shortened: [], dropped: [], problemCharsRemoved: 0, lastUserCharsRemoved: 0 });
+  assert.deepEqual(fit.report, { limit: full, originalTokens: full, finalTokens: full, shortened: [], dropped: [], problemCharsRemoved: 0, lastUserCharsRemoved: 0, testsOmitted: 0 });
 });
 
 test('the oldest answer is replaced by a marker first', () => {
@@ -158,5 +160,82 @@ test('a fitted prompt never exceeds the limit with a BPE tokenizer either', asyn
   fc.assert(
     fc.property(dialogArb, limitArb, (dialog, choice) => checkFit(template, dialog, choice)),
     { numRuns: 40 },
+  );
+});
+
+/** A runtime error on `input` with a traceback of `size` characters. */
+const crash = (input: string, size: number): TestOutcome =>
+  ({ input, verdict: 'runtime_error', traceback: `Traceback (most recent call last):\n${'t'.repeat(size)}\nValueError: bad` }) as TestOutcome;
+
+test('shortenFeedback lists fewer failed tests before the latest answer is touched, oldest feedback first', () => {
+  const three = formatFeedback([crash('1 2', 200), crash('3 4', 200), crash('5 6', 200)]);
+  const entries = failedTestEntries(three);
+  assert.equal(entries?.length, 3);
+  assert.ok(entries?.every((e, i) => e.startsWith(`- input \`${['1 2', '3 4', '5 6'][i]}\` failed:`)));
+  assert.equal(failedTestEntries(INVALID_FEEDBACK), undefined);
+  assert.equal(failedTestEntries('Give it another try.'), undefined);
+
+  const turn2: Dialog = [say('user', 'Problem: p'), say('assistant', '```python\na=list(map(int,input().split()))\nprint(sum(a))\n```'), say('user', three)];
+  const whole = renderedLength(byteTemplate, turn2, true);
+  const one = formatFeedback([crash('1 2', 200)]);
+  const oneLength = renderedLength(byteTemplate, [turn2[0]!, turn2[1]!, say('user', one)], true);
+  // Without the option the answer goes (marker, then dropped) and the feedback's tail is cut; with
+  // it the answer stays and the feedback keeps its first test.
+  const old = fitDialog(byteTemplate, turn2, { limit: oneLength });
+  assert.ok(old.ok);
+  assert.deepEqual(old.report.dropped, [1]);
+  assert.ok(old.report.lastUserCharsRemoved > 0);
+  const fit = fitDialog(byteTemplate, turn2, { limit: oneLength, shortenFeedback: true });
+  assert.ok(fit.ok);
+  assert.deepEqual(fit.dialog, [turn2[0], turn2[1], say('user', one)]);
+  assert.equal(fit.report.testsOmitted, 2);
+  assert.deepEqual(fit.report.shortened, []);
+  // Room for two tests: only the third goes.
+  const two = formatFeedback([crash('1 2', 200), crash('3 4', 200)]);
+  const fitTwo = fitDialog(byteTemplate, turn2, { limit: renderedLength(byteTemplate, [turn2[0]!, turn2[1]!, say('user', two)], true), shortenFeedback: true });
+  assert.ok(fitTwo.ok);
+  assert.equal(fitTwo.dialog[2]?.content, two);
+  assert.equal(fitTwo.report.testsOmitted, 1);
+  // A dialog that fits is unchanged either way.
+  const fits = fitDialog(byteTemplate, turn2, { limit: whole, shortenFeedback: true });
+  assert.ok(fits.ok);
+  assert.deepEqual(fits.dialog, turn2);
+
+  // Three turns: the older feedback is shortened first, then the latest.
+  const turn3: Dialog = [...turn2, say('assistant', '```python\na=list(map(int,input().split()))\nprint(max(a))\n```'), say('user', three)];
+  const olderShort = [turn3[0]!, turn3[1]!, say('user', one), turn3[3]!, turn3[4]!];
+  const fit3 = fitDialog(byteTemplate, turn3, { limit: renderedLength(byteTemplate, olderShort, true), shortenFeedback: true });
+  assert.ok(fit3.ok);
+  assert.deepEqual(fit3.dialog, olderShort);
+  // Shortened as far as it goes, the usual policy takes over (markers for the oldest turn).
+  const allShort = [turn3[0]!, say('assistant', OMITTED_ANSWER), say('user', one), turn3[3]!, say('user', one)];
+  const fitMore = fitDialog(byteTemplate, turn3, { limit: renderedLength(byteTemplate, allShort, true), shortenFeedback: true });
+  assert.ok(fitMore.ok);
+  assert.deepEqual(fitMore.dialog, allShort);
+  assert.equal(fitMore.report.testsOmitted, 4);
+  assert.deepEqual(fitMore.report.shortened, [1]);
+});
+
+test('with shortenFeedback a fitted prompt never exceeds the limit, and feedback keeps a prefix of its failed tests', () => {
+  const outcomes = fc.array(fc.tuple(fc.stringMatching(/^[0-9 ]{1,12}$/), fc.integer({ min: 0, max: 300 })), { minLength: 1, maxLength: 4 });
+  const dialogs = fc.array(fc.tuple(fc.string({ maxLength: 60 }), outcomes), { minLength: 1, maxLength: 3 }).map((turns): ChatMessage[] => [
+    say('user', 'Problem: statement'),
+    ...turns.flatMap(([answer, tests]) => [say('assistant', answer), say('user', formatFeedback(tests.map(([input, size]) => crash(input, size))))]),
+  ]);
+  fc.assert(
+    fc.property(dialogs, fc.double({ min: 0.2, max: 1.1, noNaN: true }), (dialog, share) => {
+      const limit = Math.round(renderedLength(byteTemplate, dialog, true) * share);
+      const fit = fitDialog(byteTemplate, dialog, { limit, shortenFeedback: true });
+      if (!fit.ok) return;
+      assert.ok(fit.rendered.ids.length <= limit);
+      const originals = dialog.filter((m) => m.role === 'user').map((m) => failedTestEntries(m.content));
+      for (const message of fit.dialog.slice(1).filter((m) => m.role === 'user')) {
+        const entries = failedTestEntries(message.content);
+        if (entries === undefined) continue; // a marker or a cut tail
+        assert.ok(entries.length >= 1);
+        assert.ok(originals.some((o) => o !== undefined && entries.every((e, k) => e === o[k])), 'a prefix of some feedback\'s tests');
+      }
+    }),
+    { numRuns: 150 },
   );
 });

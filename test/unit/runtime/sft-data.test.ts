@@ -160,7 +160,7 @@ test('with a generation budget, a repair after long feedback is trained in the l
   for (const extra of [0, 40, 80, 200]) {
     const budget = 100;
     const maxLength = whole.ids.length - answer.content.length + budget - extra;
-    const seq = renderSftExample(template, repair, maxLength, budget);
+    const seq = renderSftExample(template, repair, maxLength, { generationBudget: budget });
     assert.ok(seq, `extra ${extra}`);
     const fit = fitPromptToContext(template, repair.dialog.slice(0, -1), { contextLength: maxLength, generationBudget: budget });
     assert.ok(fit.ok);
@@ -175,7 +175,7 @@ test('with a generation budget, a repair after long feedback is trained in the l
   }
   // Without a budget nothing is fitted; a solve dialog is never changed.
   const solve = data.examples.find((e) => e.kind === 'solve')!;
-  assert.deepEqual(renderSftExample(template, solve, 1024, 128), renderSftExample(template, solve, 1024));
+  assert.deepEqual(renderSftExample(template, solve, 1024, { generationBudget: 128, shortenFeedback: true }), renderSftExample(template, solve, 1024));
   assert.ok(renderPromptForGeneration(template, solve.dialog.slice(0, 1)).ids.length > 0);
 });
 

@@ -75,3 +75,35 @@ test('retryTemperature samples turns after the first at their own temperature', 
     model.dispose();
   }
 });
+
+test('shortenFeedback: the decoder fits long feedback by listing fewer failed tests, and only when asked', async () => {
+  await useBackend('wasm');
+  const { fitPromptToContext, OMITTED_ANSWER } = await import('../../../src/policy/context.ts');
+  const { formatFeedback } = await import('../../../src/exec/feedback.ts');
+  const wide = { ...config, maxContext: 512 };
+  const model = new LlamaModel(wide, { seed: 5 });
+  const template = chatTemplateFor(new ByteTokenizer());
+  const traceback = (input: string) => ({ input, verdict: 'runtime_error' as const, traceback: `Traceback\n${'x'.repeat(150)}\nValueError: no` });
+  const dialog = [
+    { role: 'user' as const, content: 'print the sum' },
+    { role: 'assistant' as const, content: '```python\nprint(sum(map(int,input().split())))\n```' },
+    { role: 'user' as const, content: formatFeedback([traceback('1 2'), traceback('3 4')]) },
+  ];
+  const window = { contextLength: wide.maxContext, generationBudget: sampling.maxNewTokens };
+  try {
+    for (const shortenFeedback of [false, true]) {
+      const decoder = new LocalDecoder(model, template, { ...sampling, shortenFeedback }, 0);
+      const [turn] = await decoder.decode([{ dialog, seed: 'a' }]);
+      const fit = fitPromptToContext(template, dialog, { ...window, shortenFeedback });
+      assert.ok(fit.ok);
+      assert.deepEqual(Array.from(turn!.contextIds), Array.from(fit.rendered.ids));
+      const shown = template.tokenizer.decode(Array.from(turn!.contextIds));
+      // Too long for 512 ids: the plain policy hides the program; the shortened one keeps it and one test.
+      assert.equal(shown.includes('print(sum('), shortenFeedback);
+      assert.equal(shown.includes(OMITTED_ANSWER) || !shown.includes('print(sum('), !shortenFeedback);
+      if (shortenFeedback) assert.ok(shown.includes('- input `1 2` failed') && !shown.includes('- input `3 4` failed'));
+    }
+  } finally {
+    model.dispose();
+  }
+});
