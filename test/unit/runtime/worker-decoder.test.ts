@@ -83,7 +83,7 @@ test('shortenFeedback: the decoder fits long feedback by listing fewer failed te
   const wide = { ...config, maxContext: 512 };
   const model = new LlamaModel(wide, { seed: 5 });
   const template = chatTemplateFor(new ByteTokenizer());
-  const traceback = (input: string) => ({ input, verdict: 'runtime_error' as const, traceback: `Traceback\n${'x'.repeat(150)}\nValueError: no` });
+  const traceback = (input: string) => ({ index: 0, wallMs: 1, input, verdict: 'runtime_error' as const, traceback: `Traceback\n${'x'.repeat(150)}\nValueError: no` });
   const dialog = [
     { role: 'user' as const, content: 'print the sum' },
     { role: 'assistant' as const, content: '```python\nprint(sum(map(int,input().split())))\n```' },
