@@ -1,6 +1,10 @@
 /**
  * Context-window policy: a dialog that no longer fits the model's context minus the generation
  * budget loses its OLD feedback first, not its problem statement or its latest turn:
+ * 0. only with `shortenFeedback` (off by default): feedback messages in the format of RLEF.md §1.3
+ *    list fewer failed tests, oldest message first, down to the first failed test of each, so that
+ *    tracebacks do not push the latest answer out (the latest answer itself counts as a middle
+ *    message below);
  * 1. middle messages (between the problem statement and the last user message), oldest first, are
  *    replaced by a short marker;
  * 2. those markers are dropped, oldest first, in (answer, feedback) pairs;

@@ -68,6 +68,9 @@ export async function runSft(options: RunSftOptions): Promise<SftSummary> {
   if (budget !== undefined && !(Number.isInteger(budget) && budget >= 1 && budget < pipeline.model.maxContext)) {
     throw new UsageError(`pipeline ${pipeline.name}: fitToGeneration must be a whole number of tokens in [1, ${pipeline.model.maxContext}), got ${budget}`);
   }
+  if (pipeline.shortenFeedback === true && budget === undefined) {
+    throw new UsageError(`pipeline ${pipeline.name}: shortenFeedback shapes the fit of fitToGeneration, which is not set`);
+  }
   const backend = await selectBackend(options.backend ?? 'auto', { log });
   const problems = await loadTrainProblems(pipeline, path);
   log(`[sft] ${problems.length} training problems from ${trainFiles(pipeline).join(', ')}`);

@@ -82,6 +82,7 @@ test('runSft trains from the smoke split, writes a checkpoint rlef train can loa
       const badFit = { ...tuned, fitToGeneration, out: join(dir, 'ft3') };
       await assert.rejects(runSft({ pipeline: badFit, root: ROOT, backend: 'wasm', log: () => undefined }), (error: unknown) => error instanceof UsageError && error.message.includes(`fitToGeneration must be a whole number of tokens in [1, 1024), got ${fitToGeneration}`));
     }
+    await assert.rejects(runSft({ pipeline: { ...tuned, shortenFeedback: true, out: join(dir, 'ft4') }, root: ROOT, backend: 'wasm', log: () => undefined }), /shortenFeedback shapes the fit of fitToGeneration, which is not set/);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
