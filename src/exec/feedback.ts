@@ -95,6 +95,25 @@ function entry(outcome: TestOutcome): string | undefined {
  */
 export function formatFeedback(outcomes: readonly TestOutcome[] | undefined): string {
   if (outcomes === undefined) return INVALID_FEEDBACK;
-  const entries = outcomes.map(entry).filter((text): text is string => text !== undefined);
-  return `Your code failed the following tests:\n\n${entries.join('\n')}\n\n${RETRY_LINES}`;
+  return feedbackOfEntries(outcomes.map(entry).filter((text): text is string => text !== undefined));
+}
+
+const FAILED_HEAD = 'Your code failed the following tests:\n\n';
+const FAILED_TAIL = `\n\n${RETRY_LINES}`;
+const ENTRY_START = '- input `';
+
+/** The failed-test message listing these entries (each `- input `…` failed:…`). */
+export function feedbackOfEntries(entries: readonly string[]): string {
+  return `${FAILED_HEAD}${entries.join('\n')}${FAILED_TAIL}`;
+}
+
+/**
+ * The failed-test entries of a message {@link formatFeedback} wrote, or undefined when `content`
+ * is not one (the invalid-answer or no-feedback message, another format).
+ */
+export function failedTestEntries(content: string): string[] | undefined {
+  if (!content.startsWith(FAILED_HEAD) || !content.endsWith(FAILED_TAIL)) return undefined;
+  const body = content.slice(FAILED_HEAD.length, content.length - FAILED_TAIL.length);
+  if (!body.startsWith(ENTRY_START)) return undefined;
+  return body.split(new RegExp(`\\n(?=${ENTRY_START})`));
 }

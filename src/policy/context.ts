@@ -17,7 +17,7 @@
  */
 import type { ChatMessage, ChatTemplate, Dialog, RenderedDialog } from './chat.ts';
 import { messageLength, renderDialog, renderPromptForGeneration } from './chat.ts';
-import { RETRY_LINES } from '../exec/feedback.ts';
+import { failedTestEntries, feedbackOfEntries } from '../exec/feedback.ts';
 
 /** Replaces an old answer. */
 export const OMITTED_ANSWER = '[earlier answer omitted]';
@@ -74,24 +74,6 @@ export function fitPromptToContext(
   return fitDialog(template, dialog, { limit: window.contextLength - window.generationBudget, shortenFeedback: window.shortenFeedback ?? false });
 }
 
-const FAILED_HEAD = 'Your code failed the following tests:\n\n';
-const FAILED_TAIL = `\n\n${RETRY_LINES}`;
-
-/**
- * The failed-test entries of a feedback message of RLEF.md §1.3 (`formatFeedback`), or undefined
- * when `content` is not one.
- */
-export function failedTestEntries(content: string): string[] | undefined {
-  if (!content.startsWith(FAILED_HEAD) || !content.endsWith(FAILED_TAIL)) return undefined;
-  const body = content.slice(FAILED_HEAD.length, content.length - FAILED_TAIL.length);
-  if (!body.startsWith('- input `')) return undefined;
-  return body.split(/\n(?=- input `)/);
-}
-
-/** A feedback message listing only the first `keep` of its failed tests. */
-function keepFailedTests(entries: readonly string[], keep: number): string {
-  return `${FAILED_HEAD}${entries.slice(0, keep).join('\n')}${FAILED_TAIL}`;
-}
 
 interface Slot {
   readonly index: number;
@@ -146,7 +128,7 @@ export function fitDialog(template: ChatTemplate, dialog: Dialog, options: FitOp
       const entries = failedTestEntries(slot.message.content);
       if (entries === undefined) continue;
       for (let keep = entries.length - 1; keep >= 1; keep--) {
-        replace(slot, { role: 'user', content: keepFailedTests(entries, keep) });
+        replace(slot, { role: 'user', content: feedbackOfEntries(entries.slice(0, keep)) });
         testsOmitted++;
         if (total() <= limit) return done();
       }

@@ -60,7 +60,7 @@ function wrongSeparator(code: string, rng: Rng): string | undefined {
     return code.replace(quoted[0], `split('${pick(rng, others)}')`);
   }
   if (!code.includes('split()')) return undefined;
-  return code.replace('split()', `split('${pick(rng, WRONG_SEPARATORS.filter((s) => s !== ' '))}')`);
+  return code.replace('split()', `split('${pick(rng, WRONG_SEPARATORS)}')`);
 }
 
 /** A `'` inserted at a random place of the last line after its first `(`: an unterminated string. */
