@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { extractCode, formatFeedback, initialPrompt, truncate } from '../../../src/exec/feedback.ts';
+import { extractCode, formatFeedback, initialPrompt, INVALID_FEEDBACK, RETRY_LINES, truncate } from '../../../src/exec/feedback.ts';
 import type { TestOutcome } from '../../../src/exec/types.ts';
 
 const INSTRUCTION =
@@ -96,4 +96,21 @@ describe('the feedback message', () => {
     assert.ok(text.includes('…[truncated 3976 chars]'));
     assert.equal(truncate('abc', 2), 'ab…[truncated 1 chars]');
   });
+});
+
+test('failedTestEntries reads back the entries formatFeedback wrote, and nothing else', async () => {
+  const { failedTestEntries, feedbackOfEntries } = await import('../../../src/exec/feedback.ts');
+  const outcomes = [
+    { index: 0, wallMs: 1, input: '1 2', verdict: 'wrong_answer' as const, expected: '3', actual: '4' },
+    { index: 1, wallMs: 1, input: 'x', verdict: 'passed' as const },
+    { index: 2, wallMs: 1, input: '5/6', verdict: 'runtime_error' as const, traceback: 'Traceback (most recent call last):\n  File "solution.py"\nValueError: no' },
+    { index: 3, wallMs: 1, input: '7', verdict: 'timeout' as const },
+  ];
+  const message = formatFeedback(outcomes);
+  const entries = failedTestEntries(message);
+  assert.deepEqual(entries?.map((e) => e.split('\n')[0]), ['- input `1 2` failed:', '- input `5/6` failed:', '- input `7` failed: Execution took too long.']);
+  assert.equal(feedbackOfEntries(entries ?? []), message);
+  assert.equal(failedTestEntries(INVALID_FEEDBACK), undefined);
+  assert.equal(failedTestEntries(RETRY_LINES), undefined);
+  assert.equal(failedTestEntries(`${message}!`), undefined);
 });
